@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite: the organisation, users per role, the page tree, an S3 server."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -153,6 +154,76 @@ class S3Server:
         )
 
 
+class TcpProxy:
+    """A loopback TCP relay in front of the S3 server. `cut()` drops every connection and refuses new ones
+    (a network outage) while moto keeps its state; `restore()` brings the route back."""
+
+    def __init__(self, target_port: int):
+        import socketserver
+        import threading
+
+        self.target_port = target_port
+        self.port = _free_port()
+        self.connections: set[socket.socket] = set()
+        self.lock = threading.Lock()
+        proxy = self
+
+        class Relay(socketserver.BaseRequestHandler):
+            def handle(self):
+                try:
+                    upstream = socket.create_connection(("127.0.0.1", proxy.target_port), timeout=5)
+                except OSError:
+                    return
+                with proxy.lock:
+                    proxy.connections.update({self.request, upstream})
+
+                def pump(source, sink):
+                    try:
+                        while data := source.recv(65536):
+                            sink.sendall(data)
+                    except OSError:
+                        pass
+                    finally:
+                        for end in (source, sink):
+                            with contextlib.suppress(OSError):
+                                end.shutdown(socket.SHUT_RDWR)
+
+                other = threading.Thread(target=pump, args=(upstream, self.request), daemon=True)
+                other.start()
+                pump(self.request, upstream)
+                other.join(timeout=5)
+                upstream.close()
+
+        class Server(socketserver.ThreadingTCPServer):
+            allow_reuse_address = True
+            daemon_threads = True
+
+        self._server_class, self._relay = Server, Relay
+        self.server = None
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def restore(self) -> None:
+        import threading
+
+        self.server = self._server_class(("127.0.0.1", self.port), self._relay)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def cut(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+        with self.lock:
+            for connection in self.connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+                connection.close()
+            self.connections.clear()
+
+
 @pytest.fixture(scope="session")
 def s3_server():
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
@@ -163,22 +234,41 @@ def s3_server():
     server.stop()
 
 
-@pytest.fixture
-def s3_bucket(s3_server, settings):
-    """A fresh private bucket, with Django's default storage pointed at it exactly as in production."""
-    if s3_server.process is None:  # a previous test stopped it
-        s3_server.start()
-    name = f"jcp-test-{uuid.uuid4().hex[:12]}"
-    s3_server.client().create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+def _use_bucket(settings, name: str, endpoint_url: str) -> None:
     settings.MEDIA_STORAGE = "s3"
     settings.STORAGES = {
         **settings.STORAGES,
         "default": s3_media_storage(
             bucket_name=name,
-            endpoint_url=s3_server.endpoint_url,
+            endpoint_url=endpoint_url,
             region_name="eu-west-2",
             access_key="testing",
             secret_key="testing",
         ),
     }
-    yield name
+
+
+def _new_bucket(s3_server) -> str:
+    name = f"jcp-test-{uuid.uuid4().hex[:12]}"
+    s3_server.client().create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    return name
+
+
+@pytest.fixture
+def s3_bucket(s3_server, settings):
+    """A fresh private bucket, with Django's default storage pointed at it exactly as in production."""
+    name = _new_bucket(s3_server)
+    _use_bucket(settings, name, s3_server.endpoint_url)
+    return name
+
+
+@pytest.fixture
+def s3_outage(s3_server, settings):
+    """Like s3_bucket, but reached through a TcpProxy the test can cut (an outage) and restore."""
+    name = _new_bucket(s3_server)
+    proxy = TcpProxy(s3_server.port)
+    proxy.restore()
+    _use_bucket(settings, name, proxy.endpoint_url)
+    proxy.bucket = name
+    yield proxy
+    proxy.cut()

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from botocore.config import Config
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -146,6 +147,10 @@ def s3_media_storage(*, bucket_name, endpoint_url, region_name, access_key, secr
             "file_overwrite": False,
             "signature_version": "s3v4",
             "addressing_style": "path",
+            # Fail fast and retry with backoff: a blocked worker or web request helps nobody.
+            "client_config": Config(
+                connect_timeout=3, read_timeout=60, retries={"max_attempts": 3, "mode": "standard"}
+            ),
         },
     }
 
@@ -169,6 +174,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Upload caps, checked before anything is decoded (media_pipeline.probe).
+MEDIA_MAX_UPLOAD_BYTES = int(env("MEDIA_MAX_UPLOAD_BYTES", str(4 * 1024**3)))
+MEDIA_MAX_DURATION_SECONDS = float(env("MEDIA_MAX_DURATION_SECONDS", str(3 * 3600)))
+MEDIA_MAX_WIDTH = 3840
+MEDIA_MAX_HEIGHT = 2160
+MEDIA_PLAYBACK_URL_SECONDS = 300  # lifetime of a presigned media URL
+
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -178,14 +190,28 @@ else:
 # Background work: the database queue (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL), run by `db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+
+def media_origin() -> str | None:
+    """Where presigned media URLs point (S3 endpoint or a CDN in front of it), for the CSP; None when local."""
+    if MEDIA_STORAGE != "s3":
+        return None
+    explicit = env("MEDIA_ORIGIN") or AWS_S3_ENDPOINT_URL
+    if explicit:
+        scheme, _, rest = explicit.partition("://")
+        return f"{scheme}://{rest.split('/')[0]}"
+    return f"https://s3.{AWS_S3_REGION_NAME}.amazonaws.com"
+
+
+_MEDIA_SOURCES = ["'self'", *filter(None, [media_origin()])]
+
 # Strict Content Security Policy: no inline script or style anywhere (templates follow CONVENTIONS.md §8).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "media-src": ["'self'"],
+        "img-src": [*_MEDIA_SOURCES, "data:"],
+        "media-src": _MEDIA_SOURCES,
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -1,5 +1,7 @@
 """Tests: fast hashers, in-memory cache, tasks run in-process unless a test asks for the queue."""
 
+import os
+
 from .base import *
 from .base import env
 
@@ -18,4 +20,5 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory: — the browser tests' live server thread then has its own connection, so
     # transactional tests with serialized rollback work as they do on PostgreSQL.
-    DATABASES["default"]["TEST"] = {"NAME": env("TEST_SQLITE_PATH", "/tmp/jcp-learning-test.sqlite3")}
+    # One file per test process, so concurrent runs on one machine never share a database.
+    DATABASES["default"]["TEST"] = {"NAME": env("TEST_SQLITE_PATH", f"/tmp/jcp-learning-test-{os.getpid()}.sqlite3")}
