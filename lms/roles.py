@@ -42,13 +42,18 @@ ROLES = (
     # Volunteers draft and submit; they never publish, see reports or manage users.
     Role(
         VOLUNTEER,
-        permissions=("wagtailadmin.access_admin",),
+        permissions=("wagtailadmin.access_admin", "media_pipeline.add_video", "media_pipeline.change_video"),
         page_permissions=("add", "change"),
         collection_permissions=_AUTHOR_COLLECTION,
     ),
     Role(
         EDITOR,
-        permissions=("wagtailadmin.access_admin",),
+        permissions=(
+            "wagtailadmin.access_admin",
+            "media_pipeline.add_video",
+            "media_pipeline.change_video",
+            "media_pipeline.delete_video",
+        ),
         page_permissions=("add", "change", "publish", "lock", "unlock"),
         collection_permissions=(
             *_AUTHOR_COLLECTION,

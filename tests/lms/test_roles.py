@@ -87,3 +87,10 @@ def test_roles_sync_is_idempotent():
     roles.roles_sync(apps)
     after = {g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()}
     assert before == after
+
+
+def test_volunteers_upload_videos_and_only_editors_delete_them(volunteer, editor, learner):
+    assert volunteer.has_perm("media_pipeline.add_video") and volunteer.has_perm("media_pipeline.change_video")
+    assert not volunteer.has_perm("media_pipeline.delete_video")
+    assert editor.has_perm("media_pipeline.delete_video")
+    assert not learner.has_perm("media_pipeline.add_video")
