@@ -60,7 +60,7 @@ test: install-dev lint
 
 bench: install-dev
 	@mkdir -p bench/results
-	@set -e; for script in bench/*.py; do echo "== $$script"; $(PY) $$script; done
+	@set -e; for script in bench/[!_]*.py; do echo "== $$script"; $(PY) $$script; done
 
 clean:
 	rm -rf static/css static/js static/.stamp staticfiles .seed_demo.json

@@ -72,15 +72,17 @@ def _translate_errors(error: Exception) -> Exception:
     return error
 
 
-def _s3_composite_sha256(path: Path, size: int) -> str:
-    """The SHA-256 S3 reports for `path` uploaded with MULTIPART_CHUNK parts (base64, without the -N suffix)."""
-    if size < MULTIPART_CHUNK:
-        return base64.b64encode(bytes.fromhex(sha256_file(path))).decode()
-    digests = []
+def _digests(path: Path) -> tuple[str, str]:
+    """One read of the file: its SHA-256 (hex) and the SHA-256 S3 reports for it when uploaded in
+    MULTIPART_CHUNK parts (base64, without the -N suffix; for one part it is the same digest)."""
+    whole = hashlib.sha256()
+    parts = []
     with open(path, "rb") as handle:
         while chunk := handle.read(MULTIPART_CHUNK):
-            digests.append(hashlib.sha256(chunk).digest())
-    return base64.b64encode(hashlib.sha256(b"".join(digests)).digest()).decode()
+            whole.update(chunk)
+            parts.append(hashlib.sha256(chunk).digest())
+    reported = whole.digest() if len(parts) <= 1 else hashlib.sha256(b"".join(parts)).digest()
+    return whole.hexdigest(), base64.b64encode(reported).decode()
 
 
 def object_put(*, key: str, path: Path, content_type: str, sha256: str | None = None) -> StoredObject:
@@ -91,9 +93,11 @@ def object_put(*, key: str, path: Path, content_type: str, sha256: str | None = 
     """
     path = Path(path)
     size = path.stat().st_size
-    digest = sha256 or sha256_file(path)
     storage = media_storage()
     if _is_s3(storage):
+        digest, expected = _digests(path)
+        if sha256 and sha256 != digest:
+            raise StorageIntegrityError(f"{key}: the file changed after it was checked.")
         client = _s3_client(storage)
         try:
             client.upload_file(
@@ -108,9 +112,10 @@ def object_put(*, key: str, path: Path, content_type: str, sha256: str | None = 
         except Exception as error:
             raise _translate_errors(error) from error
         reported = (head.get("ChecksumSHA256") or "").split("-")[0]
-        if head["ContentLength"] != size or reported != _s3_composite_sha256(path, size):
+        if head["ContentLength"] != size or reported != expected:
             raise StorageIntegrityError(f"{key}: the stored object does not match the file that was sent.")
     else:
+        digest = sha256 or sha256_file(path)
         target = Path(storage.path(key))
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.part")
