@@ -189,17 +189,3 @@ def objects_delete_prefix(prefix: str) -> int:
     except Exception as error:
         raise _translate_errors(error) from error
     return deleted
-
-
-def object_keys(prefix: str) -> list[str]:
-    """Every current key under `prefix` (used to prove erasure and to find orphans)."""
-    storage = media_storage()
-    if not _is_s3(storage):
-        root = Path(storage.path(prefix))
-        base = Path(storage.path(""))
-        return sorted(str(p.relative_to(base)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
-    client = _s3_client(storage)
-    keys = []
-    for page in client.get_paginator("list_objects_v2").paginate(Bucket=storage.bucket_name, Prefix=prefix):
-        keys.extend(item["Key"] for item in page.get("Contents", []))
-    return sorted(keys)
