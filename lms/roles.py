@@ -16,6 +16,8 @@ NATIONAL_REPORTING = "National reporting"
 
 MANAGER_ROLES = (SITE_MANAGER, DISTRICT_MANAGER, GROUP_MANAGER, NATIONAL_REPORTING)
 VIEW_REPORTS = "lms.view_completion_reports"
+# Assigning learning to an audience: editors and national reporting only, never site/district/group managers.
+MANAGE_ASSIGNMENTS = ("lms.view_assignment", "lms.add_assignment", "lms.delete_assignment")
 
 
 @dataclass(frozen=True)
@@ -37,12 +39,33 @@ _AUTHOR_COLLECTION = (
     "wagtailimages.choose_image",
 )
 
+# Topics, content notes and contributors: volunteers see and choose them; editors manage them. Nobody deletes a
+# contributor (their consent record, and any withdrawal, must be kept): editors withdraw consent instead.
+_CHOOSE_SNIPPETS = ("lms.view_topic", "lms.view_contentnote", "lms.view_contributor")
+_MANAGE_SNIPPETS = (
+    *_CHOOSE_SNIPPETS,
+    "lms.add_topic",
+    "lms.change_topic",
+    "lms.delete_topic",
+    "lms.add_contentnote",
+    "lms.change_contentnote",
+    "lms.delete_contentnote",
+    "lms.add_contributor",
+    "lms.change_contributor",
+)
+SET_COMPLETION_THRESHOLD = "lms.set_completion_threshold"
+
 ROLES = (
     Role(LEARNER),
-    # Volunteers draft and submit; they never publish, see reports or manage users.
+    # Volunteers draft and submit; they never publish, approve, see reports, manage users or record consent.
     Role(
         VOLUNTEER,
-        permissions=("wagtailadmin.access_admin", "media_pipeline.add_video", "media_pipeline.change_video"),
+        permissions=(
+            "wagtailadmin.access_admin",
+            "media_pipeline.add_video",
+            "media_pipeline.change_video",
+            *_CHOOSE_SNIPPETS,
+        ),
         page_permissions=("add", "change"),
         collection_permissions=_AUTHOR_COLLECTION,
     ),
@@ -53,6 +76,9 @@ ROLES = (
             "media_pipeline.add_video",
             "media_pipeline.change_video",
             "media_pipeline.delete_video",
+            *MANAGE_ASSIGNMENTS,
+            *_MANAGE_SNIPPETS,
+            SET_COMPLETION_THRESHOLD,
         ),
         page_permissions=("add", "change", "publish", "lock", "unlock"),
         collection_permissions=(
@@ -63,8 +89,38 @@ ROLES = (
             "wagtailimages.delete_image",
         ),
     ),
-    *(Role(name, permissions=(VIEW_REPORTS,)) for name in MANAGER_ROLES),
+    *(
+        Role(name, permissions=(VIEW_REPORTS, *(MANAGE_ASSIGNMENTS if name == NATIONAL_REPORTING else ())))
+        for name in MANAGER_ROLES
+    ),
 )
+
+
+# Model permissions whose codename does not follow Django's add/change/delete/view_<model> pattern.
+_CUSTOM_PERMISSION_MODELS = {
+    "lms.view_completion_reports": "managerscope",
+    "lms.set_completion_threshold": "modulepage",
+    "wagtailadmin.access_admin": None,
+}
+
+
+def _model_migrated(apps, dotted: str) -> bool:
+    """False when the model a permission belongs to is not in this migration state yet.
+
+    ROLES is today's table, but roles_sync also runs from old migrations, where newer models do not exist yet.
+    """
+    app_label, codename = dotted.split(".")
+    if dotted in _CUSTOM_PERMISSION_MODELS:
+        model_name = _CUSTOM_PERMISSION_MODELS[dotted]
+    else:
+        model_name = codename.split("_", 1)[1] if "_" in codename else None
+    if model_name is None:
+        return True
+    try:
+        apps.get_model(app_label, model_name)
+    except LookupError:
+        return False
+    return True
 
 
 def _permission(apps, dotted: str):
@@ -105,6 +161,8 @@ def roles_sync(apps, schema_editor=None) -> None:
     for role in ROLES:
         group, _ = Group.objects.get_or_create(name=role.name)
         for dotted in role.permissions:
+            if not _model_migrated(apps, dotted):
+                continue  # an older migration runs before this model exists; a later roles_sync adds it
             group.permissions.add(_permission(apps, dotted))
         for permission_type in role.page_permissions:
             if root_page is not None:
