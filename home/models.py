@@ -18,7 +18,7 @@ class HomePage(Page):
     content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types: list[str] = []
+    subpage_types = ["lms.LearningIndexPage"]
     max_count = 1
 
     class Meta:

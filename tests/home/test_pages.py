@@ -64,7 +64,7 @@ def test_signing_in_shows_who_is_signed_in(client, learner, home_page):
         "/accounts/login/", {"username": "learner", "password": "correct-horse-battery"}, follow=True
     )
 
-    assert response.redirect_chain == [("/", 302)]
+    assert response.redirect_chain == [("/my-learning/", 302)]
     assert response.status_code == 200
     assert "Signed in as Lee Learner" in response.content.decode()
 
