@@ -1,4 +1,6 @@
 // Site-wide progressive enhancement: start GOV.UK Frontend's components.
 import { initAll } from '../govuk/govuk-frontend.min.js'
+import { initPlayers } from './player/player.js'
 
 initAll()
+initPlayers()

@@ -304,3 +304,10 @@ def test_stored_ranges_round_trip_within_a_hundredth(ranges, duration):
     assert len(stored) <= len(result)
     assert all(0 <= start < end for start, end in stored)
     assert total(stored) == pytest.approx(total(result), abs=0.01 * len(result) + 1e-9)
+
+
+@given(ranges_lists, ranges_lists, durations)
+def test_merged_heartbeats_never_exceed_the_duration(existing, new, duration):
+    merged = merge(normalise(existing, duration=duration), new, duration=duration)
+    assert total(merged) <= duration + 1e-9
+    assert coverage(merged, duration) <= 100.0
