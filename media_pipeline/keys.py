@@ -26,5 +26,8 @@ def caption_key(video_id: UUID, track_id: UUID) -> str:
     return f"captions/{video_id}/{track_id}.vtt"
 
 
+AREAS = ("originals", "renditions", "posters", "captions")
+
+
 def video_prefixes(video_id: UUID) -> list[str]:
-    return [f"{area}/{video_id}/" for area in ("originals", "renditions", "posters", "captions")]
+    return [f"{area}/{video_id}/" for area in AREAS]

@@ -21,6 +21,9 @@ class Video(index.Indexed, models.Model):
     status = models.CharField(max_length=16, choices=VideoStatus.choices, default=VideoStatus.UPLOADED, db_index=True)
     failure_reason = models.TextField(blank=True, help_text="Why processing failed, in words an author can act on.")
     attempts = models.PositiveSmallIntegerField(default=0, help_text="How many times processing has started.")
+    # The processing job that holds the video's lease (renewed through updated_at); a job whose token has been
+    # replaced was presumed lost and must stop without writing (services/ingest.py).
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
 
     original_key = models.CharField(max_length=255, blank=True)
     original_filename = models.CharField(

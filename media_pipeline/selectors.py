@@ -1,18 +1,34 @@
 """Who may see a video: reads only."""
 
+from django.db.models import Q
 from wagtail.models import Page, ReferenceIndex
 
 from media_pipeline.models import Video
 
 
+def _page_foreign_keys() -> list[tuple[type[Page], str]]:
+    """(page model, field name) for every page field that points at Video directly (e.g. a module's video)."""
+    return [
+        (relation.related_model, relation.field.name)
+        for relation in Video._meta.get_fields(include_hidden=True)
+        if relation.one_to_many and issubclass(relation.related_model, Page)
+    ]
+
+
 def video_pages(*, video: Video):
-    """The pages that use `video` (through any field or block), from Wagtail's reference index."""
-    page_ids = (
+    """The pages that use `video`: through a page's foreign key (read straight from the page tables, so it is
+    right the moment a page is published) or inside a block (from Wagtail's reference index, which the task
+    queue updates after a save)."""
+    direct = Q()
+    for model, field in _page_foreign_keys():
+        direct |= Q(pk__in=model.objects.filter(**{field: video}).values("pk"))
+    indexed = (
         ReferenceIndex.get_references_to(video)
         .filter(base_content_type__app_label="wagtailcore", base_content_type__model="page")
         .values_list("object_id", flat=True)
     )
-    return Page.objects.filter(pk__in=[int(pk) for pk in page_ids if str(pk).isdigit()])
+    indexed_ids = [int(pk) for pk in indexed if str(pk).isdigit()]
+    return Page.objects.filter(direct | Q(pk__in=indexed_ids))
 
 
 def video_viewable_by(*, user, video: Video, request=None) -> bool:

@@ -9,18 +9,18 @@ replace a stale object left by a crashed attempt, not get a renamed twin, and `s
 `file_overwrite=False` would also spend a HEAD per object finding a free name.
 """
 
-import base64
-import hashlib
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
-from media_pipeline.checksums import sha256_file
+from media_pipeline.checksums import FileDigests, file_digests, removing_on_error, sha256_file
 
-# Parts of this size are what boto3 uploads; the composite checksum S3 reports is computed over them.
+# Parts of this size are what boto3 uploads (and files this large go in parts); the composite CRC32 S3 reports
+# for an object is computed over them.
 MULTIPART_CHUNK = 16 * 1024 * 1024
 
 
@@ -57,63 +57,89 @@ def _transfer_config():
     return TransferConfig(multipart_threshold=MULTIPART_CHUNK, multipart_chunksize=MULTIPART_CHUNK)
 
 
-def _translate_errors(error: Exception) -> Exception:
-    """Map boto3's many exceptions onto the two the pipeline acts on (retry later, or give up)."""
-    from botocore.exceptions import BotoCoreError, ClientError
+# What S3 answers when a body does not match the checksum sent with it (corrupted on the way).
+_DIGEST_ERRORS = {"BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch"}
 
+
+def _translate_errors(error: Exception) -> Exception:
+    """Map boto3's many exceptions onto the ones the pipeline acts on (retry later, or give up)."""
+    from boto3.exceptions import S3UploadFailedError
+    from botocore.exceptions import BotoCoreError, ClientError, FlexibleChecksumError
+
+    if isinstance(error, S3UploadFailedError) and isinstance(error.__context__, ClientError):
+        # upload_file re-raises an S3 error answer as S3UploadFailedError; what matters is the answer.
+        translated = _translate_errors(error.__context__)
+        return error if translated is error.__context__ else translated
     if isinstance(error, ClientError):
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         code = error.response.get("Error", {}).get("Code", "")
+        if code in _DIGEST_ERRORS:
+            return StorageIntegrityError(f"The media store refused data that arrived damaged ({code}).")
         if status >= 500 or code in {"SlowDown", "RequestTimeout", "ServiceUnavailable", "InternalError"}:
             return StorageUnavailable(f"The media store answered {code or status}.")
         return error
+    if isinstance(error, FlexibleChecksumError):
+        return StorageIntegrityError("A file fetched from the media store arrived damaged (checksum mismatch).")
     if isinstance(error, BotoCoreError):
         return StorageUnavailable(f"The media store could not be reached ({type(error).__name__}).")
     return error
 
 
-def _digests(path: Path) -> tuple[str, str]:
-    """One read of the file: its SHA-256 (hex) and the SHA-256 S3 reports for it when uploaded in
-    MULTIPART_CHUNK parts (base64, without the -N suffix; for one part it is the same digest)."""
-    whole = hashlib.sha256()
-    parts = []
-    with open(path, "rb") as handle:
-        while chunk := handle.read(MULTIPART_CHUNK):
-            whole.update(chunk)
-            parts.append(hashlib.sha256(chunk).digest())
-    reported = whole.digest() if len(parts) <= 1 else hashlib.sha256(b"".join(parts)).digest()
-    return whole.hexdigest(), base64.b64encode(reported).decode()
+def _part_size(size: int) -> int:
+    """The part size boto3 will use for a file of `size` bytes (s3transfer's own adjustment: it grows the
+    chunk when 16 MiB parts would exceed S3's 10,000-part limit)."""
+    from s3transfer.utils import ChunksizeAdjuster
+
+    return ChunksizeAdjuster().adjust_chunksize(MULTIPART_CHUNK, size)
+
+
+def _verify_s3_object(*, key: str, head: dict, digests: FileDigests, multipart: bool) -> None:
+    """Raise StorageIntegrityError unless the store holds `digests.bytes` bytes whose CRC32, as the store
+    computed it, is the CRC32 of the bytes that were hashed locally."""
+    reported, _, parts = (head.get("ChecksumCRC32") or "").partition("-")
+    expected_type = "COMPOSITE" if multipart else "FULL_OBJECT"
+    if (
+        head.get("ContentLength") != digests.bytes
+        or reported != digests.s3_crc32(multipart=multipart)
+        or (parts and parts != str(len(digests.part_crc32)))
+        or head.get("ChecksumType", expected_type) != expected_type
+    ):
+        raise StorageIntegrityError(f"{key}: the stored object does not match the file that was sent.")
 
 
 def object_put(*, key: str, path: Path, content_type: str, sha256: str | None = None) -> StoredObject:
     """Store the local file `path` at exactly `key` (replacing any object there) and verify it.
 
-    `content_type` must come from what the pipeline verified, never from the upload. Raises
-    StorageUnavailable (retry later) or StorageIntegrityError (the stored bytes differ from the file).
+    `content_type` must come from what the pipeline verified, never from the upload. `sha256`, when the caller
+    already has it, is checked against the bytes stored. Raises StorageUnavailable (retry later) or
+    StorageIntegrityError (the stored bytes differ from the file, or the file changed).
+
+    On S3 the upload carries a CRC32 checksum: the store checks every request's body against it (each part
+    of a multipart upload) and combines the part checksums into the object's. Meanwhile a thread reads the
+    file once for its SHA-256 and the CRC32 of each part; one HEAD then compares the store's size and CRC32
+    with ours – so the object is proven to be the bytes whose SHA-256 is returned.
     """
     path = Path(path)
     size = path.stat().st_size
     storage = media_storage()
     if _is_s3(storage):
-        digest, expected = _digests(path)
-        if sha256 and sha256 != digest:
-            raise StorageIntegrityError(f"{key}: the file changed after it was checked.")
         client = _s3_client(storage)
-        try:
-            client.upload_file(
-                str(path),
-                storage.bucket_name,
-                key,
-                # S3 verifies each part's SHA-256 as it arrives; the HEAD below checks the whole.
-                ExtraArgs={"ContentType": content_type, "ChecksumAlgorithm": "SHA256"},
-                Config=_transfer_config(),
-            )
-            head = client.head_object(Bucket=storage.bucket_name, Key=key, ChecksumMode="ENABLED")
-        except Exception as error:
-            raise _translate_errors(error) from error
-        reported = (head.get("ChecksumSHA256") or "").split("-")[0]
-        if head["ContentLength"] != size or reported != expected:
-            raise StorageIntegrityError(f"{key}: the stored object does not match the file that was sent.")
+        multipart = size >= MULTIPART_CHUNK  # s3transfer's own test (multipart_threshold == MULTIPART_CHUNK)
+        extra = {"ContentType": content_type, "ChecksumAlgorithm": "CRC32"}
+        if multipart:
+            extra["ChecksumType"] = "COMPOSITE"  # S3's default for CRC32; stated so the check below is exact
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="object-put-digests") as hasher:
+            hashing = hasher.submit(file_digests, path, part_size=_part_size(size) if multipart else max(size, 1))
+            try:
+                client.upload_file(str(path), storage.bucket_name, key, ExtraArgs=extra, Config=_transfer_config())
+                head = client.head_object(Bucket=storage.bucket_name, Key=key, ChecksumMode="ENABLED")
+            except Exception as error:
+                raise _translate_errors(error) from error
+            digests = hashing.result()
+        if digests.bytes != size or (sha256 and sha256 != digests.sha256):
+            raise StorageIntegrityError(f"{key}: the file changed after it was checked.")
+        _verify_s3_object(key=key, head=head, digests=digests, multipart=multipart)
+        digest = digests.sha256
     else:
         digest = sha256 or sha256_file(path)
         target = Path(storage.path(key))
@@ -127,16 +153,48 @@ def object_put(*, key: str, path: Path, content_type: str, sha256: str | None = 
 
 
 def object_fetch(*, key: str, path: Path) -> Path:
-    """Copy the object at `key` to the local file `path` (for a job to work on)."""
+    """Copy the object at `key` to the local file `path` (for a job to work on).
+
+    On S3 this is one streaming GET (boto3's download_file would send a HEAD first, then ranged GETs); botocore
+    checks the length, and the CRC32 where the object has a whole-object checksum. A failed copy leaves no
+    file behind.
+    """
+    path = Path(path)
     storage = media_storage()
     if _is_s3(storage):
         try:
-            _s3_client(storage).download_file(storage.bucket_name, key, str(path), Config=_transfer_config())
+            with removing_on_error(path):
+                response = _s3_client(storage).get_object(Bucket=storage.bucket_name, Key=key)
+                with response["Body"] as body, open(path, "wb") as handle:
+                    shutil.copyfileobj(body, handle, MULTIPART_CHUNK // 16)
         except Exception as error:
             raise _translate_errors(error) from error
     else:
         shutil.copyfile(storage.path(key), path)
-    return Path(path)
+    return path
+
+
+def object_read(*, key: str) -> bytes:
+    """The whole object at `key` – for small objects such as caption files – in one GET.
+
+    Raises FileNotFoundError when there is no such object, StorageUnavailable when the store cannot be reached.
+    """
+    storage = media_storage()
+    if not _is_s3(storage):
+        with storage.open(key, "rb") as handle:
+            return handle.read()
+    from botocore.exceptions import ClientError
+
+    try:
+        response = _s3_client(storage).get_object(Bucket=storage.bucket_name, Key=key)
+        with response["Body"] as body:
+            return body.read()
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+            raise FileNotFoundError(key) from error
+        raise _translate_errors(error) from error
+    except Exception as error:
+        raise _translate_errors(error) from error
 
 
 def object_exists(key: str) -> bool:
@@ -161,6 +219,28 @@ def object_presigned_url(*, key: str, content_type: str, expires: int = 300) -> 
 def local_path(key: str) -> Path | None:
     storage = media_storage()
     return Path(storage.path(key)) if isinstance(storage, FileSystemStorage) else None
+
+
+def objects_list(prefix: str):
+    """Yield `(key, last modified)` for every object under `prefix` (newest versions only)."""
+    storage = media_storage()
+    if not _is_s3(storage):
+        import datetime
+
+        root = Path(storage.path(prefix))
+        base = Path(storage.path(""))
+        for item in sorted(root.rglob("*")) if root.exists() else []:
+            if item.is_file() and not item.name.startswith("."):
+                modified = datetime.datetime.fromtimestamp(item.stat().st_mtime, tz=datetime.UTC)
+                yield item.relative_to(base).as_posix(), modified
+        return
+    try:
+        paginator = _s3_client(storage).get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=storage.bucket_name, Prefix=prefix):
+            for item in page.get("Contents", []):
+                yield item["Key"], item["LastModified"]
+    except Exception as error:
+        raise _translate_errors(error) from error
 
 
 def objects_delete_prefix(prefix: str) -> int:

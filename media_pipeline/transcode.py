@@ -16,12 +16,16 @@ Contract:
 * Sources without sound give renditions without an audio track (no fake silent track).
 * Phone video recorded sideways with a rotation flag is turned upright; pixels are made square.
 * Failures raise ``TranscodeError`` with a volunteer-facing ``reason``.
+* ``on_progress(seconds)``, when given, is called with how many seconds of the source have been encoded, at
+  most once every ``progress_interval`` seconds of wall-clock time (a long job uses it to show it is alive).
+  An exception it raises stops the transcode, leaving no output files.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -128,8 +132,12 @@ def transcode_all(
     *,
     probe: ProbeResult | None = None,
     profiles: Mapping[str, Profile] | None = None,
+    on_progress: Callable[[float], None] | None = None,
+    progress_interval: float = 30.0,
 ) -> dict[str, RenditionResult]:
-    """Transcode ``src`` into each ``{profile name: destination path}`` of ``outputs`` in a single pass."""
+    """Transcode ``src`` into each ``{profile name: destination path}`` of ``outputs`` in a single pass.
+
+    ``on_progress``: see the module contract."""
     profiles = PROFILES if profiles is None else profiles
     unknown = set(outputs) - set(profiles)
     if unknown or not outputs:
@@ -142,7 +150,8 @@ def transcode_all(
     }
     temporaries = {name: temporary_sibling(outputs[name]) for name in plans}
     with removing_on_error(*temporaries.values()):
-        _encode(info, [(plans[name], temporaries[name]) for name in plans])
+        progress = _Progress(on_progress, progress_interval) if on_progress else None
+        _encode(info, [(plans[name], temporaries[name]) for name in plans], progress)
         for name, temporary in temporaries.items():
             publish(temporary, outputs[name])
     return {name: _describe(plans[name], Path(outputs[name])) for name in plans}
@@ -151,7 +160,22 @@ def transcode_all(
 # -- the single pass -------------------------------------------------------------------------------------
 
 
-def _encode(info: ProbeResult, targets: list[tuple[RenditionPlan, Path]]) -> None:
+class _Progress:
+    """Calls ``callback(seconds encoded)`` at most once every ``interval`` seconds (monotonic clock)."""
+
+    def __init__(self, callback: Callable[[float], None], interval: float) -> None:
+        self.callback = callback
+        self.interval = interval
+        self.last = time.monotonic()
+
+    def frame(self, frame: av.VideoFrame) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.interval:
+            self.last = now
+            self.callback(float(frame.pts * frame.time_base) if frame.pts is not None and frame.time_base else 0.0)
+
+
+def _encode(info: ProbeResult, targets: list[tuple[RenditionPlan, Path]], progress: _Progress | None) -> None:
     writers: list[_RenditionWriter] = []
     try:
         with open_probed(info) as source:
@@ -179,6 +203,8 @@ def _encode(info: ProbeResult, targets: list[tuple[RenditionPlan, Path]]) -> Non
                 for frame in frames:
                     if isinstance(frame, av.VideoFrame):
                         _send_video(video.feed(frame), writers)
+                        if progress is not None:
+                            progress.frame(frame)
                     elif audio is not None:
                         _send_audio(audio.convert(frame), writers)
             _send_video(video.flush(), writers)

@@ -26,9 +26,9 @@ from media_pipeline.forms import VideoCaptionForm, VideoUploadForm, uploaded_fil
 from media_pipeline.models import CaptionKind, CaptionTrack, Video, VideoStatus
 from media_pipeline.services.erasure import video_erase
 from media_pipeline.services.ingest import (
-    PROCESSING_LEASE,
     VideoRejected,
     caption_track_add,
+    processing_lease,
     video_create,
     video_reprocess,
 )
@@ -57,7 +57,7 @@ STORAGE_UNAVAILABLE_DELETE = (
 
 def video_is_being_processed(video: Video) -> bool:
     """True while a job is (or may be) working on the video: queued, or running and not given up for lost."""
-    return video.status in PENDING and video.updated_at > timezone.now() - PROCESSING_LEASE
+    return video.status in PENDING and video.updated_at > timezone.now() - processing_lease()
 
 
 def video_may_reprocess(video: Video) -> bool:

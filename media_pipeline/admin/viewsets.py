@@ -9,10 +9,11 @@ from django import forms
 from django.urls import path
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
-from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView
+from wagtail.admin.views.generic.chooser import ChooseResultsView, ChooseView, ChosenMultipleView, ChosenView
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from home.admin_choosers import MalformedIdNotFoundMixin, MalformedIdsIgnoredMixin
 from media_pipeline.admin import views
 from media_pipeline.forms import VideoUploadForm
 from media_pipeline.models import Video
@@ -126,6 +127,14 @@ class VideoChooseResultsView(_VideoChooserColumns, ChooseResultsView):
     pass
 
 
+class VideoChosenView(MalformedIdNotFoundMixin, ChosenView):
+    pass
+
+
+class VideoChosenMultipleView(MalformedIdsIgnoredMixin, ChosenMultipleView):
+    pass
+
+
 class VideoChooserViewSet(ChooserViewSet):
     """Every video is listed, with its status: a page can be drafted while its video is still processing
     (publishing checks that the video is ready)."""
@@ -137,6 +146,8 @@ class VideoChooserViewSet(ChooserViewSet):
     edit_item_text = "Edit video"
     choose_view_class = VideoChooseView
     choose_results_view_class = VideoChooseResultsView
+    chosen_view_class = VideoChosenView
+    chosen_multiple_view_class = VideoChosenMultipleView
 
 
 video_viewset = VideoViewSet()
