@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,7 +62,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "home.middleware.PreviewFrameAncestorsMiddleware",  # after CSPMiddleware: it adjusts what that one writes
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -90,6 +94,10 @@ DATABASES = {
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction that reads and then writes (a progress heartbeat) takes SQLite's write lock up front and waits
+    # for it, instead of failing with "database is locked" when two requests write at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -98,8 +106,57 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username never reaches the password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in lockout (django-axes). Jobcentres share a few public IP addresses, so a lockout is per username *and*
+# address: a guesser at one office cannot lock a colleague out from another, nor everyone at their own office.
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "home.views.signin_locked_out"
+AXES_VERBOSE = False
+# Behind a proxy, set AXES_IPWARE_PROXY_COUNT to the number of trusted proxies so the client address is used.
+AXES_IPWARE_PROXY_COUNT = int(env("AXES_IPWARE_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Single sign-on through the department's OpenID Connect provider (mozilla-django-oidc), off unless configured.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", "openid email profile")
+    # The claim that carries the person's jobcentre code (the DWP register's key) and their job role.
+    OIDC_JOBCENTRE_CLAIM = env("OIDC_JOBCENTRE_CLAIM", "jobcentre_code")
+    OIDC_JOB_ROLE_CLAIM = env("OIDC_JOB_ROLE_CLAIM", "job_role")
+    _missing_oidc = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _missing_oidc:
+        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, so these are required too: {', '.join(_missing_oidc)}")
+    AUTHENTICATION_BACKENDS.append("lms.auth.StaffOIDCBackend")
+
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"  # becomes /my-learning/ when that page exists
+LOGIN_REDIRECT_URL = "/my-learning/"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en-gb"
@@ -180,6 +237,15 @@ MEDIA_MAX_DURATION_SECONDS = float(env("MEDIA_MAX_DURATION_SECONDS", str(3 * 360
 MEDIA_MAX_WIDTH = 3840
 MEDIA_MAX_HEIGHT = 2160
 MEDIA_PLAYBACK_URL_SECONDS = 300  # lifetime of a presigned media URL
+# A processing job renews its lease on the video every MEDIA_PROCESSING_RENEW_SECONDS; a video whose lease is older
+# than MEDIA_PROCESSING_LEASE_SECONDS is taken to have lost its worker, and `media_recover` queues it again.
+MEDIA_PROCESSING_LEASE_SECONDS = int(env("MEDIA_PROCESSING_LEASE_SECONDS", "600"))
+MEDIA_PROCESSING_RENEW_SECONDS = float(env("MEDIA_PROCESSING_RENEW_SECONDS", "30"))
+# Retry-After (seconds) on the 'videos are not available' page shown while the media store cannot be reached.
+MEDIA_OUTAGE_RETRY_AFTER_SECONDS = 120
+# After a request finds the media store down, playback answers 503 at once for this long (not each request waiting
+# for the store's timeouts).
+MEDIA_OUTAGE_MEMORY_SECONDS = int(env("MEDIA_OUTAGE_MEMORY_SECONDS", "10"))
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
@@ -216,7 +282,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
-        "frame-ancestors": ["'self'"],
+        "frame-ancestors": ["'none'"],  # 'self' on Wagtail's previews only (home/middleware.py)
         "form-action": ["'self'"],
     }
 }
@@ -241,11 +307,14 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 SERVICE_NAME = "JCP Learning"
 
+# How long per-heartbeat detail is kept (prune_heartbeats); progress and completions are kept for good.
+HEARTBEAT_RETENTION_DAYS = int(env("HEARTBEAT_RETENTION_DAYS", "90"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
