@@ -4,8 +4,11 @@ Browser tests are marked `browser`. Without Chromium they skip locally, but fail
 browser test must never pass for green.
 """
 
+import contextlib
 import json
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -48,13 +51,94 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
+class RequestsInFlight:
+    """Wraps the live server's WSGI app to count requests still being handled.
+
+    A player sends its last heartbeat when the page is hidden, so closing a browser context can leave a request
+    running in the server's thread while the test tears down. On PostgreSQL that request's transaction deadlocks
+    with the flush that empties the database, and the next test starts on a database that was never emptied.
+    Teardown therefore waits until the server has been quiet for a moment before the database is flushed.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.running = 0
+        self.last_activity = time.monotonic()
+        self.changed = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            self.running += 1
+            self.last_activity = time.monotonic()
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.changed:
+                self.running -= 1
+                self.last_activity = time.monotonic()
+                self.changed.notify_all()
+
+    def wait_until_quiet(self, *, quiet_for: float = 0.3, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                now = time.monotonic()
+                quiet = now - self.last_activity
+                if self.running == 0 and quiet >= quiet_for:
+                    return
+                if now >= deadline:
+                    raise AssertionError(f"the live server still had {self.running} request(s) after {timeout} s")
+                self.changed.wait(timeout=max(0.01, quiet_for - quiet if self.running == 0 else 0.1))
+
+
+@pytest.fixture(scope="session")
+def live_server_requests(live_server) -> RequestsInFlight:
+    httpd = live_server.thread.httpd
+    counter = RequestsInFlight(httpd.get_app())
+    httpd.set_app(counter)
+    return counter
+
+
+@pytest.fixture(autouse=True)
+def _live_server_settles(request):
+    """For tests using the live server: after the browser pages close, wait for the server's last requests,
+    before the database is flushed (this fixture is torn down after ``page`` and before the database)."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    requests = request.getfixturevalue("live_server_requests")
+    yield
+    requests.wait_until_quiet()
+
+
+def close_context(context) -> None:
+    """Leave each page first (the player's pagehide heartbeat goes now, while the server is up), then close."""
+    for open_page in context.pages:
+        with contextlib.suppress(Exception):  # a page that cannot navigate is closed anyway
+            open_page.goto("about:blank", timeout=5_000)
     context.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """new_page() → a fresh page in its own browser context (a second person at another desk)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        close_context(context)
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.fixture
