@@ -199,11 +199,7 @@ def prime_streams(data: dict, *, watched: float = 10.0) -> dict:
         for item_id in data["items"]:
             session = uuid.uuid4()
             keys[f"{username}:{item_id}"] = str(session)
-            sessions.append(
-                WatchSession(
-                    user_id=user_id, item_id=item_id, session=session, first_seen_at=earlier, last_accepted_at=earlier
-                )
-            )
+            sessions.append(WatchSession(user_id=user_id, item_id=item_id, session=session, first_seen_at=earlier))
             progress.append(
                 Progress(
                     user_id=user_id,

@@ -243,10 +243,10 @@ def check_plausible(
 
     * Take one timestamp per request, as early as possible, from one clock for all web nodes (the database's
       ``now()``, or ``timezone.now()`` on NTP-synchronised nodes); a negative elapsed (clock skew) counts as 0.
-    * Per session (unique with the user) store ``first_seen_at`` and ``last_accepted_at``. On a session's first
-      heartbeat create the row with ``first_seen_at = now`` *even when the heartbeat is rejected*, and pass
-      ``None``. Afterwards pass ``now - (last_accepted_at or first_seen_at)``.
-    * Set ``last_accepted_at = now`` only when a heartbeat is accepted. A rejected heartbeat then leaves the clock
+    * Per session (unique with the user) store ``first_seen_at``, and when each accepted heartbeat arrived. On a
+      session's first heartbeat create the row with ``first_seen_at = now`` *even when the heartbeat is rejected*,
+      and pass ``None``. Afterwards pass ``now - (last accepted arrival or first_seen_at)``.
+    * Record an arrival only when a heartbeat is accepted. A rejected heartbeat then leaves the clock
       running, and the next heartbeat, carrying the same ranges again, is measured over both intervals, so a one-off
       network delay heals itself.
     * The client must therefore send a heartbeat (seq 0) as soon as playback starts, carrying what was watched so

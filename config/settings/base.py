@@ -252,6 +252,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Every request reads the session (a player's heartbeat every 10–15 s): the cache answers, the database keeps it
+# (a cache restart signs nobody out, and Django falls back to the database when the cache cannot be reached).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background work: the database queue (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL), run by `db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

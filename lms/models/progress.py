@@ -10,13 +10,16 @@ from django.db import models
 
 
 class WatchSession(models.Model):
-    """One page view's heartbeat stream (the client's ``session`` uuid), for the wall-clock plausibility check."""
+    """One page view's heartbeat stream (the client's ``session`` uuid), for the wall-clock plausibility check.
+
+    When it last had a heartbeat accepted is its latest receipt's ``received_at`` (not a column here, so an
+    accepted heartbeat writes one row fewer).
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watch_sessions")
     item = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
     session = models.UUIDField()
     first_seen_at = models.DateTimeField()
-    last_accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "session"], name="watch_session_unique_per_user")]
@@ -53,6 +56,9 @@ class Progress(models.Model):
     position = models.FloatField(default=0, help_text="Where the learner last was, in seconds.")
     started_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    version = models.PositiveIntegerField(
+        default=0, help_text="Raised by one on every write: a heartbeat writes only the version it read."
+    )
 
     class Meta:
         verbose_name_plural = "progress"

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -77,7 +77,7 @@ def learner_data_export(*, user) -> dict:
                 "item": session.item_id,
                 "title": session.item.title,
                 "first_seen_at": _iso(session.first_seen_at),
-                "last_accepted_at": _iso(session.last_accepted_at),
+                "last_accepted_at": _iso(max((r.received_at for r in session.receipts.all()), default=None)),
                 "heartbeats": [
                     {"seq": receipt.seq, "received_at": _iso(receipt.received_at), "ranges": receipt.ranges}
                     for receipt in sorted(session.receipts.all(), key=lambda receipt: receipt.seq)
@@ -119,7 +119,10 @@ def heartbeat_detail_prune(*, older_than: timedelta, now: datetime | None = None
     need; the per-heartbeat detail only serves abuse checks and idempotency while a session is live.
     """
     cutoff = (now or timezone.now()) - older_than
-    stale = WatchSession.objects.alias(last=Coalesce("last_accepted_at", "first_seen_at")).filter(last__lt=cutoff)
+    last_heartbeat = HeartbeatReceipt.objects.filter(watch_session=OuterRef("pk")).order_by("-received_at")
+    stale = WatchSession.objects.alias(
+        last=Coalesce(Subquery(last_heartbeat.values("received_at")[:1]), "first_seen_at")
+    ).filter(last__lt=cutoff)
     heartbeats = HeartbeatReceipt.objects.filter(watch_session__in=stale).count()
     totals = stale.aggregate(sessions=Count("pk"))
     stale.delete()

@@ -7,25 +7,27 @@ the learner's progress under a row lock, checks the newly watched time against t
 the completion once unique watched seconds reach the item's threshold – all in one transaction.
 """
 
+import functools
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Final
 
-from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Q
+import redis
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import IntegrityError, transaction
 from wagtail.models import Page
 
 from lms import intervals
 from lms.heartbeats import Heartbeat, HeartbeatInvalid, check_against_item, check_plausible
-from lms.models import Completion, CompletionMethod, HeartbeatReceipt, Progress, WatchSession
-from lms.models.content import LEARNING_ITEM_MODELS
+from lms.models import CompletionMethod, HeartbeatReceipt, Progress, WatchSession
+from lms.selectors.heartbeat_state import HeartbeatItem, HeartbeatState, heartbeat_state
 from lms.selectors.learning import page_viewable_by, resume_position
 from lms.services.completions import completion_record
 from lms.services.rollups import rollup_progress_started
-from media_pipeline.models import VideoStatus
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,10 @@ class ProgressItemNotFound(Exception):
 
 class ProgressNotAllowed(Exception):
     """403: the learner may not view this item."""
+
+
+class ProgressBusy(Exception):
+    """503: this learner's other heartbeats for the item kept winning the race; the player sends the ranges again."""
 
 
 class ProgressRateLimited(Exception):
@@ -81,148 +87,145 @@ def progress_record_heartbeat(*, user, heartbeat: Heartbeat, now: datetime) -> H
     clock allows at 2× speed since this session's previous accepted heartbeat).
 
     ``now`` is the request's arrival time, taken once, as early as possible. Replaying a ``(session, seq)`` that was
-    accepted changes nothing and answers with the current progress. Two heartbeats for the same learner and item at
-    once are serialised by a lock on their ``Progress`` row, so neither loses ranges. When the unique watched
-    seconds reach the item's ``completion_threshold`` per cent, the completion is recorded (method ``watched``, the
-    learner's site at the time) in the same transaction, once.
+    accepted changes nothing and answers with the current progress. When the unique watched seconds reach the
+    item's ``completion_threshold`` per cent, the completion is recorded (method ``watched``, the learner's site at
+    the time) in the same transaction, once.
+
+    Two heartbeats for the same learner and item at once (two tabs) lose nothing: the progress row is written with
+    a conditional update on its ``version``. The common case costs one read and one short transaction (an update
+    and an insert). The heartbeat that loses a race starts again with the progress row locked, so it cannot lose
+    twice.
     """
-    item = _learning_item(heartbeat.item)
-    if not _viewable(user=user, item=item):
+    try:
+        return _record(user=user, heartbeat=heartbeat, now=now, rate_limit=True)
+    except _Contended:
+        pass
+    for _ in range(_LOCKED_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                Progress.objects.select_for_update().filter(user=user, item_id=heartbeat.item).values("pk").first()
+                return _record(user=user, heartbeat=heartbeat, now=now, rate_limit=False)
+        except _Contended:
+            continue  # the row did not exist to lock, and another heartbeat has just made it: now it does
+    raise ProgressBusy
+
+
+#: Tries with the progress row locked after a lost race. The lock makes the first succeed whenever the row exists;
+#: a second is needed when two heartbeats both create the row.
+_LOCKED_ATTEMPTS: Final = 3
+
+
+class _Contended(Exception):
+    """Another heartbeat of this learner on this item wrote between our read and our write."""
+
+
+def _record(*, user, heartbeat: Heartbeat, now: datetime, rate_limit: bool) -> HeartbeatResult:
+    item, state = _state(user=user, heartbeat=heartbeat)
+    if not (user.is_authenticated and user.is_active):
         raise ProgressNotAllowed
-    _rate_limit(user_id=user.pk, item_id=item.pk, now=now)
+    if item.restricted and not page_viewable_by(user=user, page=Page.objects.get(pk=item.pk)):
+        raise ProgressNotAllowed
+    if rate_limit:
+        _rate_limit(user_id=user.pk, item_id=item.pk, now=now)
     duration = item.duration
     check_against_item(heartbeat, item_duration=duration)
 
-    # Created outside the transaction below so that it stays even when this heartbeat is rejected: the session's
-    # wall clock starts at its first heartbeat (see lms.heartbeats.check_plausible).
-    watch_session, first_heartbeat = WatchSession.objects.get_or_create(
-        user=user, session=heartbeat.session, defaults={"item_id": item.pk, "first_seen_at": now}
-    )
-    if watch_session.item_id != item.pk:
+    first_heartbeat = False
+    if state.session_id is None:
+        # Created outside the transaction below so that it stays even when this heartbeat is rejected: the
+        # session's wall clock starts at its first heartbeat (see lms.heartbeats.check_plausible).
+        watch_session, first_heartbeat = WatchSession.objects.get_or_create(
+            user=user, session=heartbeat.session, defaults={"item_id": item.pk, "first_seen_at": now}
+        )
+        if not first_heartbeat:  # another request made it a moment ago
+            raise _Contended
+        state = replace(state, session_id=watch_session.pk, session_item_id=item.pk, session_first_seen_at=now)
+    if state.session_item_id != item.pk:
         raise HeartbeatInvalid(
             "this session id was already used for another item; make a new session id (crypto.randomUUID()) "
             "for each page view"
         )
+    if state.seq_accepted:
+        return _result(state=state, duration=duration, completed=state.completed)
 
-    with transaction.atomic():
-        # The Progress row lock serialises every heartbeat of this learner on this item, from any session or tab.
-        # The row is created by the first heartbeat that carries watched time: until then the learner has not
-        # started (the reports count a Progress row as "in progress").
-        progress = Progress.objects.select_for_update().filter(user=user, item_id=item.pk).first()
-        if progress is None and intervals.normalise(heartbeat.ranges, duration=duration):
-            progress, created = Progress.objects.select_for_update().get_or_create(
-                user=user,
-                item_id=item.pk,
-                defaults={"duration": duration, "started_at": now, "updated_at": now},
+    existing = intervals.normalise(intervals.from_json(state.ranges), duration=duration)
+    merged = intervals.merge(existing, heartbeat.ranges, duration=duration)
+    watched = intervals.total(merged)
+    added = max(0.0, watched - intervals.total(existing))
+    if first_heartbeat:
+        elapsed = None
+    else:
+        elapsed = (now - (state.session_last_accepted_at or state.session_first_seen_at)).total_seconds()
+    check_plausible(newly_watched_seconds=added, elapsed_wall_seconds=elapsed)
+
+    position = min(heartbeat.position, duration)
+    reaches_threshold = intervals.coverage(merged, duration) >= item.completion_threshold
+    try:
+        with transaction.atomic():
+            if merged:
+                progress_id, version = state.progress_id, state.progress_version
+                if progress_id is None:
+                    # The first heartbeat that carries watched time: until then the learner has not started (the
+                    # reports count a Progress row as "in progress").
+                    progress_id, version = _progress_start(user=user, item_id=item.pk, duration=duration, now=now)
+                written = Progress.objects.filter(pk=progress_id, version=version).update(
+                    ranges=intervals.to_json(merged),
+                    watched_seconds=watched,
+                    duration=duration,
+                    position=position,
+                    updated_at=now,
+                    version=version + 1,
+                )
+                if not written:
+                    raise _Contended
+            HeartbeatReceipt.objects.create(
+                watch_session_id=state.session_id,
+                seq=heartbeat.seq,
+                received_at=now,
+                ranges=[list(pair) for pair in heartbeat.ranges],
+                added_seconds=added,
             )
-            if created:
-                rollup_progress_started(user=user, item=item.pk)
-        watch_session = WatchSession.objects.select_for_update().get(pk=watch_session.pk)
-        if HeartbeatReceipt.objects.filter(watch_session=watch_session, seq=heartbeat.seq).exists():
-            return _result(progress=progress, duration=duration, completed=_is_completed(user=user, item=item))
-
-        stored = progress.ranges if progress is not None else []
-        existing = intervals.normalise(intervals.from_json(stored), duration=duration)
-        merged = intervals.merge(existing, heartbeat.ranges, duration=duration)
-        watched = intervals.total(merged)
-        added = max(0.0, watched - intervals.total(existing))
-        if first_heartbeat:
-            elapsed = None
-        else:
-            elapsed = (now - (watch_session.last_accepted_at or watch_session.first_seen_at)).total_seconds()
-        check_plausible(newly_watched_seconds=added, elapsed_wall_seconds=elapsed)
-
-        if progress is not None:
-            progress.ranges = intervals.to_json(merged)
-            progress.watched_seconds = watched
-            progress.duration = duration
-            progress.position = min(heartbeat.position, duration)
-            progress.updated_at = now
-            progress.save(update_fields=["ranges", "watched_seconds", "duration", "position", "updated_at"])
-        HeartbeatReceipt.objects.create(
-            watch_session=watch_session,
-            seq=heartbeat.seq,
-            received_at=now,
-            ranges=[list(pair) for pair in heartbeat.ranges],
-            added_seconds=added,
-        )
-        watch_session.last_accepted_at = now
-        watch_session.save(update_fields=["last_accepted_at"])
-
-        if intervals.coverage(merged, duration) >= item.completion_threshold:
-            if not _is_completed(user=user, item=item):  # most heartbeats after completing: no page to load
-                completion_record(user=user, item=item.page(), method=CompletionMethod.WATCHED, completed_at=now)
-            completed = True
-        else:
-            completed = _is_completed(user=user, item=item)
-    return _result(progress=progress, duration=duration, completed=completed)
-
-
-@dataclass(frozen=True)
-class _Item:
-    """What a heartbeat needs of its learning item, read in one query (``_learning_item``)."""
-
-    pk: int
-    model: type
-    path: str
-    duration: float
-    completion_threshold: int
-
-    def page(self) -> Page:
-        """The item's page itself, for the rare writes that need it (a completion)."""
-        return self.model.objects.get(pk=self.pk)
-
-
-#: The page's tree path and, through each learning item type's table, its threshold and its video's state.
-_ITEM_COLUMNS = tuple(
-    f"{model._meta.model_name}__{field}"
-    for model in LEARNING_ITEM_MODELS
-    for field in ("completion_threshold", "video__status", "video__duration")
-)
-
-
-def _learning_item(item_id: int) -> _Item:
-    """The live module, film or webinar ``item_id`` with a ready video, in one query (every heartbeat asks)."""
-    row = Page.objects.filter(pk=item_id, live=True).values_list("path", *_ITEM_COLUMNS).first()
-    if row is None:
-        raise ProgressItemNotFound
-    for index, model in enumerate(LEARNING_ITEM_MODELS):
-        threshold, status, duration = row[1 + 3 * index : 4 + 3 * index]
-        if threshold is None:
-            continue  # not this type of page
-        if status != VideoStatus.READY or not duration or not math.isfinite(duration):
-            raise ProgressItemNotFound
-        return _Item(pk=item_id, model=model, path=row[0], duration=float(duration), completion_threshold=threshold)
-    raise ProgressItemNotFound
-
-
-def _viewable(*, user, item: _Item) -> bool:
-    """``page_viewable_by``, answered with one query when nothing on the item's branch of the tree is restricted
-    (or an alias, whose restrictions are its source's), as for nearly every learning item."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    step = Page.steplen
-    branch = [item.path[:end] for end in range(step, len(item.path) + 1, step)]
-    special = Page.objects.filter(path__in=branch).filter(
-        Q(alias_of__isnull=False) | Q(view_restrictions__isnull=False)
+            if reaches_threshold and not state.completed:
+                completion_record(
+                    user=user,
+                    item=item.model.objects.get(pk=item.pk),
+                    method=CompletionMethod.WATCHED,
+                    completed_at=now,
+                )
+    except IntegrityError as error:  # this (session, seq) was accepted a moment ago, or the progress row made
+        raise _Contended from error
+    if not merged:
+        return _result(state=state, duration=duration, completed=state.completed)
+    return HeartbeatResult(
+        watched_seconds=watched,
+        percent=_percent(watched, duration),
+        completed=state.completed or reaches_threshold,
+        resume_at=resume_position(position=position, duration=duration, completed=state.completed or reaches_threshold),
     )
-    if not special.exists():
-        return True
-    return page_viewable_by(user=user, page=Page.objects.get(pk=item.pk))
+
+
+def _state(*, user, heartbeat: Heartbeat) -> tuple[HeartbeatItem, HeartbeatState]:
+    try:
+        return heartbeat_state(user_id=user.pk, item_id=heartbeat.item, session=heartbeat.session, seq=heartbeat.seq)
+    except LookupError:
+        raise ProgressItemNotFound from None
+
+
+def _progress_start(*, user, item_id: int, duration: float, now: datetime) -> tuple[int, int]:
+    """Create the learner's progress row for the item and count them as in progress; ``(id, version)``."""
+    progress = Progress.objects.create(
+        user=user, item_id=item_id, duration=duration, started_at=now, updated_at=now, version=0
+    )
+    rollup_progress_started(user=user, item=item_id)
+    return progress.pk, progress.version
 
 
 def _rate_limit(*, user_id: int, item_id: int, now: datetime) -> None:
-    """A fixed-window counter in the shared cache (Redis in production: ``add`` and ``incr`` are atomic there)."""
+    """A fixed-window counter per learner and item in the shared cache."""
     stamp = now.timestamp()
     window = int(stamp // RATE_LIMIT_WINDOW_SECONDS)
-    key = f"lms:heartbeats:{user_id}:{item_id}:{window}"
     try:
-        cache.add(key, 0, timeout=RATE_LIMIT_WINDOW_SECONDS * 2)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=RATE_LIMIT_WINDOW_SECONDS * 2)
-            count = 1
+        count = _window_count(f"lms:heartbeats:{user_id}:{item_id}:{window}", timeout=RATE_LIMIT_WINDOW_SECONDS * 2)
     except Exception:  # the cache is down: keep recording progress rather than refuse every learner
         logger.warning("heartbeat rate limit skipped: the cache is unavailable", exc_info=True)
         return
@@ -231,16 +234,44 @@ def _rate_limit(*, user_id: int, item_id: int, now: datetime) -> None:
         raise ProgressRateLimited(retry_after)
 
 
-def _is_completed(*, user, item) -> bool:
-    return Completion.objects.filter(user=user, item_id=item.pk).exists()
+def _window_count(key: str, *, timeout: int) -> int:
+    """Add one to the counter ``key`` (made with the cache's key prefix) and return its new value.
+
+    On Redis this is one round trip, INCR and EXPIRE pipelined (Django's ``cache.add`` then ``cache.incr`` would
+    be three). Other caches (locmem in development and tests) use the cache API.
+    """
+    if isinstance(caches["default"], RedisCache):  # `cache` itself is a proxy, never a RedisCache
+        full_key = cache.make_and_validate_key(key)
+        pipe = _redis(settings.CACHES["default"]["LOCATION"]).pipeline(transaction=False)
+        pipe.incr(full_key)
+        pipe.expire(full_key, timeout)
+        count, _ = pipe.execute()
+        return int(count)
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
-def _result(*, progress: Progress | None, duration: float, completed: bool) -> HeartbeatResult:
-    if progress is None:  # nothing watched yet
+@functools.cache
+def _redis(url: str) -> redis.Redis:
+    """One client (and connection pool) per process for ``url``; redis-py clients are thread-safe."""
+    return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+
+
+def _percent(watched: float, duration: float) -> int:
+    return min(100, int(100 * watched / duration)) if duration else 0
+
+
+def _result(*, state: HeartbeatState, duration: float, completed: bool) -> HeartbeatResult:
+    """The answer from progress as read (a replay, or a heartbeat that watched nothing new)."""
+    if state.progress_id is None:  # nothing watched yet
         return HeartbeatResult(watched_seconds=0.0, percent=0, completed=completed, resume_at=0.0)
     return HeartbeatResult(
-        watched_seconds=progress.watched_seconds,
-        percent=progress.percent,
+        watched_seconds=state.watched_seconds,
+        percent=_percent(state.watched_seconds, duration),
         completed=completed,
-        resume_at=resume_position(position=progress.position, duration=duration, completed=completed),
+        resume_at=resume_position(position=state.position, duration=duration, completed=completed),
     )

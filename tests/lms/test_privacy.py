@@ -66,9 +66,7 @@ def watched(organisation, home_page, make_user):
             started_at=now,
             updated_at=now,
         )
-        session = WatchSession.objects.create(
-            user=learner, item=item, session=uuid.uuid4(), first_seen_at=now, last_accepted_at=now
-        )
+        session = WatchSession.objects.create(user=learner, item=item, session=uuid.uuid4(), first_seen_at=now)
         HeartbeatReceipt.objects.create(watch_session=session, seq=0, received_at=now, ranges=[[0, 110]])
         completion_record(user=learner, item=item, method=CompletionMethod.WATCHED)
     return item, jobcentre, learners
@@ -136,8 +134,9 @@ def test_the_command_exports_and_refuses_to_erase_without_confirmation(watched, 
 def test_retention_prunes_old_heartbeat_detail_and_keeps_progress_and_completions(watched, capsys):
     item, _jobcentre, (amira, ben) = watched
     old = timezone.now() - datetime.timedelta(days=91)
-    WatchSession.objects.filter(user=amira).update(first_seen_at=old, last_accepted_at=old)
-    # Started long ago but still active recently: kept.
+    WatchSession.objects.filter(user=amira).update(first_seen_at=old)
+    HeartbeatReceipt.objects.filter(watch_session__user=amira).update(received_at=old)
+    # Started long ago but with a heartbeat accepted recently: kept.
     WatchSession.objects.filter(user=ben).update(first_seen_at=old)
 
     call_command("prune_heartbeats", "--days", "90")

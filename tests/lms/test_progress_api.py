@@ -5,8 +5,10 @@ import json
 import uuid
 
 import pytest
+import redis
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db.models import F
 from django.test import Client
 from wagtail.models import PageViewRestriction
 
@@ -276,6 +278,85 @@ def test_two_tabs_lose_nothing(client, item, clock, learner):
     assert WatchSession.objects.filter(user=learner).count() == 2
 
 
+def test_a_heartbeat_that_loses_a_race_starts_again_and_loses_nothing(client, item, clock, learner, monkeypatch):
+    """Another tab writes between this heartbeat's read and its write: the conditional update misses, and the
+    heartbeat is merged again on top of what the other tab wrote."""
+    from lms.selectors import heartbeat_state as selector
+    from lms.services import progress as service
+
+    first, second = Player(client, item), Player(client, item)
+    first.send()
+    second.send()
+    clock.advance(RATE_LIMIT_WINDOW_SECONDS)
+    assert first.send([[0, 5]]).status_code == 200
+
+    read = selector.heartbeat_state
+    raced = []
+
+    def read_then_the_other_tab_writes(**kwargs):
+        state = read(**kwargs)
+        if not raced:
+            raced.append(True)
+            Progress.objects.filter(user=learner).update(
+                ranges=[[0.0, 5.0], [20.0, 25.0]], watched_seconds=10.0, version=F("version") + 1
+            )
+        return state
+
+    monkeypatch.setattr(service, "heartbeat_state", read_then_the_other_tab_writes)
+    assert second.send([[10, 15]]).status_code == 200
+
+    progress = Progress.objects.get(user=learner)
+    assert progress.ranges == [[0.0, 5.0], [10.0, 15.0], [20.0, 25.0]]
+    assert progress.watched_seconds == 15.0
+    assert HeartbeatReceipt.objects.filter(watch_session__session=second.session, seq=1).count() == 1
+
+
+def test_a_heartbeat_that_keeps_losing_is_503_and_records_nothing(client, item, clock, learner, monkeypatch):
+    from lms.services import progress as service
+
+    player = Player(client, item)
+    player.send()
+    clock.advance(10)
+
+    def always_contended(**kwargs):
+        raise service._Contended
+
+    monkeypatch.setattr(service, "_record", always_contended)
+    response = player.send([[0, 10]])
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert "send the same ranges again" in response.json()["error"]
+    assert not Progress.objects.filter(user=learner).exists()
+
+
+def test_a_usual_heartbeat_is_one_read_and_two_writes(client, item, clock, learner):
+    """The hot path's budget (bench/heartbeat.py measures what it buys): one query reads everything, then one
+    transaction updates the progress row and stores the receipt."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lms.heartbeats import Heartbeat
+    from lms.services.progress import progress_record_heartbeat
+
+    player = Player(client, item)
+    player.send()
+    clock.advance(10)
+    player.send([[0, 10]])
+    clock.advance(10)
+    heartbeat = Heartbeat(item=item.pk, session=uuid.UUID(player.session), seq=2, ranges=[(10.0, 20.0)],
+                          position=20.0, duration=DURATION)  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        result = progress_record_heartbeat(user=learner, heartbeat=heartbeat, now=clock.now)
+
+    statements = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].split()[0] not in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")
+    ]
+    assert [sql.split()[0] for sql in statements] == ["SELECT", "UPDATE", "INSERT"], statements
+    assert result.watched_seconds == 20.0
+
+
 def test_resume_at_is_the_last_position_but_not_the_last_seconds(client, home_page, clock):
     index = factories.learning_index(home_page)
     long_item = factories.module(factories.series(index), video=factories.ready_video(duration=600))
@@ -436,6 +517,33 @@ def test_too_frequent_heartbeats_are_429(client, item, clock, learner):
     assert Player(client, item).send().status_code == 429
     clock.advance(int(limited["Retry-After"]))
     assert player.send().status_code == 200
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The cache as in production: Redis (the local server CI and development machines run), a fresh key prefix."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    yield
+    cache.clear()
+
+
+def test_the_rate_limit_holds_on_redis(redis_cache, client, item, clock, learner):
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    assert isinstance(caches["default"], RedisCache)
+    test_too_frequent_heartbeats_are_429(client, item, clock, learner)
+    window = int(clock.now.timestamp() // RATE_LIMIT_WINDOW_SECONDS)
+    key = f"lms:heartbeats:{learner.pk}:{item.pk}:{window}"
+    assert cache.get(key) == 1  # the new window's counter, readable through the cache API
+    ttl = redis.Redis.from_url("redis://127.0.0.1:6379/15").ttl(cache.make_and_validate_key(key))
+    assert 0 < ttl <= 2 * RATE_LIMIT_WINDOW_SECONDS  # and it expires
 
 
 def test_the_rate_limit_is_per_item(client, item, index, clock):
