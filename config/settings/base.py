@@ -98,6 +98,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A transaction that reads and then writes (a progress heartbeat) takes SQLite's write lock up front and waits
     # for it, instead of failing with "database is locked" when two requests write at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+elif env("DATABASE_PREPARED_STATEMENTS", "true").lower() == "true":
+    # PostgreSQL plans a statement each time it is sent; a heartbeat's read takes longer to plan than to run. With
+    # parameters bound on the server, psycopg prepares a statement on a connection once it has run 5 times there,
+    # and the plan is reused (persistent connections: DATABASE_CONN_MAX_AGE). Set DATABASE_PREPARED_STATEMENTS=false
+    # behind a pooler in transaction mode that cannot track prepared statements (PgBouncer before 1.21).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

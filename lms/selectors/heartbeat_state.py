@@ -122,9 +122,10 @@ def _sql() -> str:
     video = ", ".join(f"{alias}.{column(model, 'video')}" for alias, model in items)
     page, receipt = table(Page), table(HeartbeatReceipt)
     path, page_id = column(Page, "path"), column(Page, "id")
-    # The branch is the item and its ancestors: every page whose path starts the item's path. Pages with a view
-    # restriction or an alias are few, so each EXISTS walks only those. Only quoted identifiers from the models are
-    # formatted in; every value is a parameter.
+    # The branch is the item and its ancestors: the pages whose path begins the item's path. Both checks start from
+    # the few pages that matter (those with a view restriction, found through the restrictions; aliases, through
+    # the index on alias_of), so their cost does not grow with the page tree. Only quoted identifiers from the
+    # models are formatted in; every value is a parameter.
     return f"""
 SELECT p.{path},
        CASE {type_index} END,
@@ -133,9 +134,10 @@ SELECT p.{path},
        v.{column(Video, "duration")},
        (EXISTS (SELECT 1 FROM {table(PageViewRestriction)} r
                 JOIN {page} b ON b.{page_id} = r.{column(PageViewRestriction, "page")}
-                WHERE p.{path} LIKE b.{path} || '%%')
+                WHERE b.{path} = substr(p.{path}, 1, length(b.{path})))
         OR EXISTS (SELECT 1 FROM {page} b
-                   WHERE b.{column(Page, "alias_of")} IS NOT NULL AND p.{path} LIKE b.{path} || '%%')),
+                   WHERE b.{column(Page, "alias_of")} IS NOT NULL
+                   AND b.{path} = substr(p.{path}, 1, length(b.{path})))),
        ws.{column(WatchSession, "id")},
        ws.{column(WatchSession, "item")},
        ws.{column(WatchSession, "first_seen_at")},

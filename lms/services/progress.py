@@ -23,10 +23,11 @@ from wagtail.models import Page
 
 from lms import intervals
 from lms.heartbeats import Heartbeat, HeartbeatInvalid, check_against_item, check_plausible
-from lms.models import CompletionMethod, HeartbeatReceipt, Progress, WatchSession
+from lms.models import CompletionMethod, Progress, WatchSession
 from lms.selectors.heartbeat_state import HeartbeatItem, HeartbeatState, heartbeat_state
 from lms.selectors.learning import page_viewable_by, resume_position
 from lms.services.completions import completion_record
+from lms.services.heartbeat_writes import ProgressWrite, ReceiptWrite, heartbeat_write
 from lms.services.rollups import rollup_progress_started
 
 logger = logging.getLogger(__name__)
@@ -89,11 +90,11 @@ def progress_record_heartbeat(*, user, heartbeat: Heartbeat, now: datetime) -> H
     ``now`` is the request's arrival time, taken once, as early as possible. Replaying a ``(session, seq)`` that was
     accepted changes nothing and answers with the current progress. When the unique watched seconds reach the
     item's ``completion_threshold`` per cent, the completion is recorded (method ``watched``, the learner's site at
-    the time) in the same transaction, once.
+    the time), once.
 
     Two heartbeats for the same learner and item at once (two tabs) lose nothing: the progress row is written with
-    a conditional update on its ``version``. The common case costs one read and one short transaction (an update
-    and an insert). The heartbeat that loses a race starts again with the progress row locked, so it cannot lose
+    a conditional update on its ``version``. The common case costs three statements: one read, the update and the
+    receipt's insert. The heartbeat that loses a race starts again with the progress row locked, so it cannot lose
     twice.
     """
     try:
@@ -160,40 +161,37 @@ def _record(*, user, heartbeat: Heartbeat, now: datetime, rate_limit: bool) -> H
 
     position = min(heartbeat.position, duration)
     reaches_threshold = intervals.coverage(merged, duration) >= item.completion_threshold
+    progress = None
+    if merged:
+        progress_id, version = state.progress_id, state.progress_version
+        if progress_id is None:
+            # The first heartbeat that carries watched time: until then the learner has not started (the reports
+            # count a Progress row as "in progress").
+            progress_id, version = _progress_start(user=user, item_id=item.pk, duration=duration, now=now)
+        progress = ProgressWrite(
+            progress_id=progress_id,
+            expected_version=version,
+            ranges=intervals.to_json(merged),
+            watched_seconds=watched,
+            duration=duration,
+            position=position,
+            updated_at=now,
+        )
+    receipt = ReceiptWrite(
+        watch_session_id=state.session_id,
+        seq=heartbeat.seq,
+        received_at=now,
+        ranges=[list(pair) for pair in heartbeat.ranges],
+        added_seconds=added,
+    )
     try:
-        with transaction.atomic():
-            if merged:
-                progress_id, version = state.progress_id, state.progress_version
-                if progress_id is None:
-                    # The first heartbeat that carries watched time: until then the learner has not started (the
-                    # reports count a Progress row as "in progress").
-                    progress_id, version = _progress_start(user=user, item_id=item.pk, duration=duration, now=now)
-                written = Progress.objects.filter(pk=progress_id, version=version).update(
-                    ranges=intervals.to_json(merged),
-                    watched_seconds=watched,
-                    duration=duration,
-                    position=position,
-                    updated_at=now,
-                    version=version + 1,
-                )
-                if not written:
-                    raise _Contended
-            HeartbeatReceipt.objects.create(
-                watch_session_id=state.session_id,
-                seq=heartbeat.seq,
-                received_at=now,
-                ranges=[list(pair) for pair in heartbeat.ranges],
-                added_seconds=added,
-            )
-            if reaches_threshold and not state.completed:
-                completion_record(
-                    user=user,
-                    item=item.model.objects.get(pk=item.pk),
-                    method=CompletionMethod.WATCHED,
-                    completed_at=now,
-                )
-    except IntegrityError as error:  # this (session, seq) was accepted a moment ago, or the progress row made
+        if not heartbeat_write(progress=progress, receipt=receipt):
+            raise _Contended
+    except IntegrityError as error:  # the watch session went (pruned) between the read and the write
         raise _Contended from error
+    if reaches_threshold and not state.completed:
+        page = item.model.objects.get(pk=item.pk)
+        completion_record(user=user, item=page, method=CompletionMethod.WATCHED, completed_at=now)
     if not merged:
         return _result(state=state, duration=duration, completed=state.completed)
     return HeartbeatResult(
@@ -213,10 +211,14 @@ def _state(*, user, heartbeat: Heartbeat) -> tuple[HeartbeatItem, HeartbeatState
 
 def _progress_start(*, user, item_id: int, duration: float, now: datetime) -> tuple[int, int]:
     """Create the learner's progress row for the item and count them as in progress; ``(id, version)``."""
-    progress = Progress.objects.create(
-        user=user, item_id=item_id, duration=duration, started_at=now, updated_at=now, version=0
-    )
-    rollup_progress_started(user=user, item=item_id)
+    try:
+        with transaction.atomic():
+            progress = Progress.objects.create(
+                user=user, item_id=item_id, duration=duration, started_at=now, updated_at=now, version=0
+            )
+            rollup_progress_started(user=user, item=item_id)
+    except IntegrityError as error:  # another heartbeat made it a moment ago
+        raise _Contended from error
     return progress.pk, progress.version
 
 
@@ -237,16 +239,13 @@ def _rate_limit(*, user_id: int, item_id: int, now: datetime) -> None:
 def _window_count(key: str, *, timeout: int) -> int:
     """Add one to the counter ``key`` (made with the cache's key prefix) and return its new value.
 
-    On Redis this is one round trip, INCR and EXPIRE pipelined (Django's ``cache.add`` then ``cache.incr`` would
-    be three). Other caches (locmem in development and tests) use the cache API.
+    On Redis this is one command, a script that increments and, on the first increment, sets the expiry (Django's
+    ``cache.add`` then ``cache.incr`` would be three round trips). Other caches (locmem in development and tests)
+    use the cache API.
     """
     if isinstance(caches["default"], RedisCache):  # `cache` itself is a proxy, never a RedisCache
-        full_key = cache.make_and_validate_key(key)
-        pipe = _redis(settings.CACHES["default"]["LOCATION"]).pipeline(transaction=False)
-        pipe.incr(full_key)
-        pipe.expire(full_key, timeout)
-        count, _ = pipe.execute()
-        return int(count)
+        full_key = cache.make_key(key)  # our own key: no need to validate it for memcached
+        return int(_incr_with_expiry(settings.CACHES["default"]["LOCATION"])(keys=[full_key], args=[timeout]))
     cache.add(key, 0, timeout=timeout)
     try:
         return cache.incr(key)
@@ -255,10 +254,19 @@ def _window_count(key: str, *, timeout: int) -> int:
         return 1
 
 
+_INCR_WITH_EXPIRY = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
+
 @functools.cache
-def _redis(url: str) -> redis.Redis:
-    """One client (and connection pool) per process for ``url``; redis-py clients are thread-safe."""
-    return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+def _incr_with_expiry(url: str):
+    """The script on one client (and connection pool) per process for ``url``; redis-py clients are thread-safe.
+    It runs by its SHA (EVALSHA), loaded again by redis-py if the server has forgotten it."""
+    client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+    return client.register_script(_INCR_WITH_EXPIRY)
 
 
 def _percent(watched: float, duration: float) -> int:
