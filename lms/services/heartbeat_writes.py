@@ -58,12 +58,7 @@ def heartbeat_write(*, progress: ProgressWrite | None, receipt: ReceiptWrite) ->
         _receipt_insert(receipt)
         return True
     if connection.vendor == "postgresql":
-        params = [
-            *_params(Progress, _PROGRESS_FIELDS, progress.values()),
-            progress.progress_id,
-            progress.expected_version,
-        ]
-        params += _params(HeartbeatReceipt, _RECEIPT_FIELDS, _receipt_values(receipt))
+        params = _update_params(progress) + _params(HeartbeatReceipt, _RECEIPT_FIELDS, _receipt_values(receipt))
         with connection.cursor() as cursor:
             cursor.execute(_both_sql(), params)
             updated, _inserted = cursor.fetchone()

@@ -93,9 +93,9 @@ def progress_record_heartbeat(*, user, heartbeat: Heartbeat, now: datetime) -> H
     the time), once.
 
     Two heartbeats for the same learner and item at once (two tabs) lose nothing: the progress row is written with
-    a conditional update on its ``version``. The common case costs three statements: one read, the update and the
-    receipt's insert. The heartbeat that loses a race starts again with the progress row locked, so it cannot lose
-    twice.
+    a conditional update on its ``version``. The common case costs one read and one write (the update and the
+    receipt's insert: one statement on PostgreSQL, two on SQLite; see ``lms.services.heartbeat_writes``). The
+    heartbeat that loses a race starts again with the progress row locked, so it cannot lose twice.
     """
     try:
         return _record(user=user, heartbeat=heartbeat, now=now, rate_limit=True)
@@ -133,7 +133,7 @@ def _record(*, user, heartbeat: Heartbeat, now: datetime, rate_limit: bool) -> H
 
     first_heartbeat = False
     if state.session_id is None:
-        # Created outside the transaction below so that it stays even when this heartbeat is rejected: the
+        # Written at once, before the checks below, so that it stays even when this heartbeat is rejected: the
         # session's wall clock starts at its first heartbeat (see lms.heartbeats.check_plausible).
         watch_session, first_heartbeat = WatchSession.objects.get_or_create(
             user=user, session=heartbeat.session, defaults={"item_id": item.pk, "first_seen_at": now}
