@@ -18,9 +18,10 @@ API's rules so that what is measured is the API, not its refusals:
   ``min_gap`` (≥ 5 s) after its previous answer, so no window can hold a fourth heartbeat;
 * plausibility (newly watched ≤ 2 × wall-clock since the previous accepted heartbeat + 3 s): a stream adds at most
   ``speed × interval`` seconds, with speed ≤ 1.5;
-* ranges end on whole or half seconds, touch exactly when playback is continuous and leave gaps of 30 s when the
-  learner skips, so the server's merge (which bridges gaps ≤ 0.5 s) and the client's own union (computed here,
-  independently of ``lms.intervals``) must agree to the hundredth of a second.
+* ranges end on whole or half seconds and touch exactly when playback is continuous; a skip leaves a gap of 30 s,
+  but a stream that starts again after the end can fill all but half a second of such a gap. The client's own
+  union (computed here, independently of ``lms.intervals``) therefore applies the API's documented rule that a gap
+  of at most 0.5 s counts as watched, and must agree with the server to the hundredth of a second.
 
 A range the server did not accept is sent again with the next heartbeat, as the player does.
 """
@@ -181,11 +182,17 @@ async def sign_in(connection: Connection, learner: Learner, *, password: str, ho
 # -- one learner watching one item ------------------------------------------------------------------------------
 
 
+#: The progress API counts a gap of at most this many seconds between two watched ranges as watched (the player's
+#: sampling; see lms/intervals.py, MERGE_GAP_SECONDS). Restated here so that the client's arithmetic stays its own.
+BRIDGED_GAP_SECONDS = 0.5
+
+
 def union_seconds(ranges: list[tuple[float, float]]) -> float:
-    """Seconds covered by ``ranges`` (the client's own arithmetic; touching ranges join, gaps stay gaps)."""
+    """Seconds covered by ``ranges`` (the client's own arithmetic): touching or overlapping ranges join, and so do
+    ranges at most ``BRIDGED_GAP_SECONDS`` apart, the gap counting as watched; longer gaps stay gaps."""
     total, current_start, current_end = 0.0, None, None
     for start, end in sorted(ranges):
-        if current_end is None or start > current_end:
+        if current_end is None or start - current_end > BRIDGED_GAP_SECONDS:
             if current_end is not None:
                 total += current_end - current_start
             current_start, current_end = start, end
