@@ -4,7 +4,7 @@ Every learner's player posts a heartbeat every 10–15 s, so this read is the ho
 one SQL statement, written out rather than composed with the ORM, because the ORM would need one query per
 question (about 8) or a slower nest of subqueries. It runs unchanged on PostgreSQL and SQLite.
 
-It answers: is the item a live module, film or webinar with a ready video (its path, completion threshold and
+It answers: is the item a live module, film or webinar with a ready video (its completion threshold and
 video length); does anything on its branch of the page tree restrict viewing (or is an alias); this learner's
 watch session for the heartbeat's session id (its item, when it began, when it last had a heartbeat accepted,
 whether this ``seq`` was already accepted); this learner's progress on the item (with its version for the
@@ -33,7 +33,6 @@ class HeartbeatItem:
 
     pk: int
     model: type
-    path: str
     duration: float
     completion_threshold: int
     restricted: bool  # a view restriction or an alias on its branch: ask page_viewable_by
@@ -70,14 +69,13 @@ def heartbeat_state(
         row = cursor.fetchone()
     if row is None:
         raise LookupError(item_id)
-    (path, type_index, threshold, status, duration, restricted, session_id, session_item_id, first_seen_at,
+    (type_index, threshold, status, duration, restricted, session_id, session_item_id, first_seen_at,
      last_accepted_at, seq_accepted, progress_id, version, ranges, watched, position, completed) = row  # fmt: skip
     if type_index is None or status != VideoStatus.READY or not duration or not math.isfinite(duration):
         raise LookupError(item_id)
     item = HeartbeatItem(
         pk=item_id,
         model=LEARNING_ITEM_MODELS[type_index],
-        path=path,
         duration=float(duration),
         completion_threshold=threshold,
         restricted=bool(restricted),
@@ -127,8 +125,7 @@ def _sql() -> str:
     # the index on alias_of), so their cost does not grow with the page tree. Only quoted identifiers from the
     # models are formatted in; every value is a parameter.
     return f"""
-SELECT p.{path},
-       CASE {type_index} END,
+SELECT CASE {type_index} END,
        COALESCE({threshold}),
        v.{column(Video, "status")},
        v.{column(Video, "duration")},

@@ -11,19 +11,7 @@ from django.utils import timezone
 
 from lms.attendance import MAX_REPORT_BYTES, AttendanceFileInvalid, AttendanceReport, parse_attendance_report
 from lms.selectors.attendance import LearningChoice
-
-
-def _select_style(form: forms.Form, names: tuple[str, ...]) -> None:
-    errors = form._errors or {}
-    for name in names:
-        widget = form.fields[name].widget
-        widget.attrs["class"] = "govuk-select" + (" govuk-select--error" if name in errors else "")
-        described = [f"id_{name}-hint"] if form.fields[name].help_text else []
-        described += [f"id_{name}-error"] if name in errors else []
-        if described:
-            widget.attrs["aria-describedby"] = " ".join(described)
-        else:
-            widget.attrs.pop("aria-describedby", None)
+from lms.views.govuk_forms import govuk_select_style
 
 
 class TeamsReportForm(forms.Form):
@@ -47,11 +35,11 @@ class TeamsReportForm(forms.Form):
     def __init__(self, *args, webinars: list[LearningChoice], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["webinar"].choices = [("", "Choose the webinar")] + [(str(w.pk), w.label) for w in webinars]
-        _select_style(self, ("webinar",))
+        govuk_select_style(self, ("webinar",))
 
     def _post_clean(self):
         super()._post_clean()
-        _select_style(self, ("webinar",))
+        govuk_select_style(self, ("webinar",))
 
     def clean_report(self) -> AttendanceReport:
         upload = self.cleaned_data["report"]
@@ -99,11 +87,11 @@ class ScreeningForm(forms.Form):
         else:
             self.fields["site"].choices = [("", "Choose the jobcentre"), *site_choices]
         self.date_error: str | None = None
-        _select_style(self, ("item", "site"))
+        govuk_select_style(self, ("item", "site"))
 
     def _post_clean(self):
         super()._post_clean()
-        _select_style(self, ("item", "site"))
+        govuk_select_style(self, ("item", "site"))
 
     def clean(self):
         cleaned = super().clean()

@@ -7,6 +7,7 @@ from django import forms
 from lms.models import JobRole
 from lms.selectors.reports import ITEM_KINDS, ItemChoice, ReportFilters
 from lms.selectors.reports.common import SORT_KEYS
+from lms.views.govuk_forms import govuk_select_style
 
 ALL_REQUIRED = ""
 FORMATS = ("csv", "xlsx")
@@ -76,16 +77,7 @@ class ReportFilterForm(forms.Form):
         self._style()
 
     def _style(self) -> None:
-        """GOV.UK classes on the selects, and the error state where a field has one."""
-        errors = self._errors or {}
-        for name in ("item", "district", "job_role"):
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = "govuk-select" + (" govuk-select--error" if name in errors else "")
-                described = [f"id_{name}-hint"] if self.fields[name].help_text else []
-                described += [f"id_{name}-error"] if name in errors else []
-                if described:
-                    widget.attrs["aria-describedby"] = " ".join(described)
+        govuk_select_style(self, ("item", "district", "job_role"))
 
     def _date(self, prefix: str, label: str) -> datetime.date | None:
         parts = [self.cleaned_data.get(f"{prefix}_{part}", "").strip() for part in ("day", "month", "year")]
