@@ -29,7 +29,12 @@ from lms.models import Progress
 from lms.views import api
 from tests.lms import factories
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.restarts_postgres,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 DURATION = 600.0
 MEDIA_PER_HEARTBEAT = 4.0  # seconds of video each heartbeat adds…
