@@ -2,7 +2,7 @@
 
 Every learner's player posts every 10–15 s, so these are plain SQL built once from the models: the ORM's
 ``update()`` and ``create()`` cost more Python than the statements themselves (``bench/heartbeat.py``). Values
-go through each field's ``get_db_prep_save``, exactly as the ORM would send them.
+are sent as the ORM would send them (see ``_params``).
 
 On PostgreSQL both writes are one statement (two data-modifying CTEs), so they commit together in one round trip.
 SQLite cannot modify data in a CTE: there they are two statements, the progress first. That order is safe without
@@ -15,7 +15,7 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 
 from lms.models import HeartbeatReceipt, Progress
 
@@ -99,10 +99,38 @@ def _receipt_values(receipt: ReceiptWrite) -> list:
 
 
 def _params(model, fields: tuple[str, ...], values: list) -> list:
-    return [
-        model._meta.get_field(name).get_db_prep_save(value, connection)
-        for name, value in zip(fields, values, strict=True)
-    ]
+    adapters = _adapters(model, fields, connection.vendor)
+    return [adapt(value) for adapt, value in zip(adapters, values, strict=True)]
+
+
+@functools.cache
+def _adapters(model, fields: tuple[str, ...], vendor: str) -> tuple:
+    """For each field, what turns a value into the parameter the ORM sends: the field's ``get_db_prep_save``.
+
+    On PostgreSQL that is ``float()`` for a float, returns an aware datetime unchanged and wraps JSON in psycopg's
+    ``Jsonb``; there those direct equivalents are used, as every heartbeat writes eleven values
+    (``tests/lms/test_progress_writes.py`` holds them to the ORM's). Integers keep ``get_db_prep_save``: it types
+    them by field (``Int4``, …), which keeps one prepared statement whatever the values."""
+    adapters = []
+    for name in fields:
+        field = model._meta.get_field(name)
+        if vendor == "postgresql" and isinstance(field, models.JSONField):
+            adapters.append(functools.partial(_json, encoder=field.encoder))
+        elif vendor == "postgresql" and isinstance(field, models.FloatField):
+            adapters.append(float)
+        elif vendor == "postgresql" and isinstance(field, models.DateTimeField):
+            adapters.append(functools.partial(_aware_datetime, field=field))
+        else:
+            adapters.append(functools.partial(field.get_db_prep_save, connection=connection))
+    return tuple(adapters)
+
+
+def _json(value, *, encoder):
+    return connection.ops.adapt_json_value(value, encoder)
+
+
+def _aware_datetime(value, *, field):
+    return value if value.tzinfo is not None else field.get_db_prep_save(value, connection)
 
 
 # The SQL, built once per process from the models' names. Only quoted identifiers are formatted in; every value is
