@@ -16,14 +16,22 @@ class WatchSession(models.Model):
     accepted heartbeat writes one row fewer).
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watch_sessions")
+    # No index of its own: the unique constraint and the index below start with it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watch_sessions", db_index=False
+    )
     item = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
     session = models.UUIDField()
     first_seen_at = models.DateTimeField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "session"], name="watch_session_unique_per_user")]
-        indexes = [models.Index(fields=["first_seen_at"], name="watch_session_first_seen")]
+        indexes = [
+            models.Index(fields=["first_seen_at"], name="watch_session_first_seen"),
+            # The heartbeat rate limit, read by every heartbeat: this learner's sessions on an item, and when the
+            # recent ones started.
+            models.Index(fields=["user", "item", "first_seen_at"], name="watch_session_user_item"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} watching {self.item_id} ({self.session})"

@@ -3,21 +3,15 @@
 ``progress_record_heartbeat`` is the one way progress is written. It follows the order in ``lms.heartbeats``:
 the view decodes and parses the body (400), then this service looks the item up (404), checks the learner may
 view it (403), applies the rate limit (429), checks the heartbeat against the item (400), merges the ranges into
-the learner's progress under a row lock, checks the newly watched time against the wall clock (400), and records
-the completion once unique watched seconds reach the item's threshold – all in one transaction.
+the learner's progress, checks the newly watched time against the wall clock (400), and records the completion
+once unique watched seconds reach the item's threshold.
 """
 
-import functools
-import logging
 import math
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final
 
-import redis
-from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, transaction
 from wagtail.models import Page
 
@@ -30,12 +24,17 @@ from lms.services.completions import completion_record
 from lms.services.heartbeat_writes import ProgressWrite, ReceiptWrite, heartbeat_write
 from lms.services.rollups import rollup_progress_started
 
-logger = logging.getLogger(__name__)
-
 #: The 429 limit, per learner and item (never per session, so inventing session ids gains nothing): at most
-#: ``RATE_LIMIT_HEARTBEATS`` heartbeats in each ``RATE_LIMIT_WINDOW_SECONDS`` window. That averages one heartbeat
-#: per 5 s, the interval ``lms.heartbeats.PLAUSIBILITY_GRACE_SECONDS`` is sized against (2× + 3 s / 5 s = 2.6× at
-#: most), while a player that sends on play, pause and every 10–15 s never meets it in normal use.
+#: ``RATE_LIMIT_HEARTBEATS`` accepted heartbeats in any ``RATE_LIMIT_WINDOW_SECONDS`` (a sliding window), and at
+#: most as many new watch sessions. That averages one heartbeat per 5 s, the interval
+#: ``lms.heartbeats.PLAUSIBILITY_GRACE_SECONDS`` is sized against (2× + 3 s / 5 s = 2.6× at most), while a player
+#: that sends on play, pause and every 10–15 s never meets it in normal use.
+#:
+#: The counts come from the database, in the heartbeat's one read: the receipts of accepted heartbeats and the
+#: watch sessions' start times. Heartbeats that write progress are serialised by the progress row's version (the
+#: loser of a race reads again with the row locked), so even a burst of parallel requests cannot get more than the
+#: limit accepted. A refused request writes nothing (bar a new watch session, which the second count limits) and
+#: costs one read.
 RATE_LIMIT_WINDOW_SECONDS: Final = 15
 RATE_LIMIT_HEARTBEATS: Final = 3
 
@@ -83,7 +82,8 @@ def progress_record_heartbeat(*, user, heartbeat: Heartbeat, now: datetime) -> H
 
     Raises ``ProgressItemNotFound`` (the id is not a live module, film or webinar with a ready video),
     ``ProgressNotAllowed`` (signed out, inactive, or a view restriction the learner does not pass),
-    ``ProgressRateLimited`` (more than ``RATE_LIMIT_HEARTBEATS`` in a ``RATE_LIMIT_WINDOW_SECONDS`` window), or
+    ``ProgressRateLimited`` (``RATE_LIMIT_HEARTBEATS`` already accepted in the last ``RATE_LIMIT_WINDOW_SECONDS``,
+    or as many watch sessions begun when this heartbeat would begin another), or
     ``lms.heartbeats.HeartbeatInvalid`` (ranges past the end of the video, or more newly watched time than the wall
     clock allows at 2× speed since this session's previous accepted heartbeat).
 
@@ -98,14 +98,14 @@ def progress_record_heartbeat(*, user, heartbeat: Heartbeat, now: datetime) -> H
     heartbeat that loses a race starts again with the progress row locked, so it cannot lose twice.
     """
     try:
-        return _record(user=user, heartbeat=heartbeat, now=now, rate_limit=True)
+        return _record(user=user, heartbeat=heartbeat, now=now)
     except _Contended:
         pass
     for _ in range(_LOCKED_ATTEMPTS):
         try:
             with transaction.atomic():
                 Progress.objects.select_for_update().filter(user=user, item_id=heartbeat.item).values("pk").first()
-                return _record(user=user, heartbeat=heartbeat, now=now, rate_limit=False)
+                return _record(user=user, heartbeat=heartbeat, now=now)
         except _Contended:
             continue  # the row did not exist to lock, and another heartbeat has just made it: now it does
     raise ProgressBusy
@@ -120,14 +120,13 @@ class _Contended(Exception):
     """Another heartbeat of this learner on this item wrote between our read and our write."""
 
 
-def _record(*, user, heartbeat: Heartbeat, now: datetime, rate_limit: bool) -> HeartbeatResult:
-    item, state = _state(user=user, heartbeat=heartbeat)
+def _record(*, user, heartbeat: Heartbeat, now: datetime) -> HeartbeatResult:
+    item, state = _state(user=user, heartbeat=heartbeat, now=now)
     if not (user.is_authenticated and user.is_active):
         raise ProgressNotAllowed
     if item.restricted and not page_viewable_by(user=user, page=Page.objects.get(pk=item.pk)):
         raise ProgressNotAllowed
-    if rate_limit:
-        _rate_limit(user_id=user.pk, item_id=item.pk, now=now)
+    _rate_limit(state=state, now=now)
     duration = item.duration
     check_against_item(heartbeat, item_duration=duration)
 
@@ -202,11 +201,21 @@ def _record(*, user, heartbeat: Heartbeat, now: datetime, rate_limit: bool) -> H
     )
 
 
-def _state(*, user, heartbeat: Heartbeat) -> tuple[HeartbeatItem, HeartbeatState]:
+def _state(*, user, heartbeat: Heartbeat, now: datetime) -> tuple[HeartbeatItem, HeartbeatState]:
     try:
-        return heartbeat_state(user_id=user.pk, item_id=heartbeat.item, session=heartbeat.session, seq=heartbeat.seq)
+        return heartbeat_state(
+            user_id=user.pk,
+            item_id=heartbeat.item,
+            session=heartbeat.session,
+            seq=heartbeat.seq,
+            window=(now - _RATE_LIMIT_WINDOW, now),
+            limit=RATE_LIMIT_HEARTBEATS,
+        )
     except LookupError:
         raise ProgressItemNotFound from None
+
+
+_RATE_LIMIT_WINDOW: Final = timedelta(seconds=RATE_LIMIT_WINDOW_SECONDS)
 
 
 def _progress_start(*, user, item_id: int, duration: float, now: datetime) -> tuple[int, int]:
@@ -222,51 +231,16 @@ def _progress_start(*, user, item_id: int, duration: float, now: datetime) -> tu
     return progress.pk, progress.version
 
 
-def _rate_limit(*, user_id: int, item_id: int, now: datetime) -> None:
-    """A fixed-window counter per learner and item in the shared cache."""
-    stamp = now.timestamp()
-    window = int(stamp // RATE_LIMIT_WINDOW_SECONDS)
-    try:
-        count = _window_count(f"lms:heartbeats:{user_id}:{item_id}:{window}", timeout=RATE_LIMIT_WINDOW_SECONDS * 2)
-    except Exception:  # the cache is down: keep recording progress rather than refuse every learner
-        logger.warning("heartbeat rate limit skipped: the cache is unavailable", exc_info=True)
-        return
-    if count > RATE_LIMIT_HEARTBEATS:
-        retry_after = max(1, math.ceil((window + 1) * RATE_LIMIT_WINDOW_SECONDS - stamp))
-        raise ProgressRateLimited(retry_after)
-
-
-def _window_count(key: str, *, timeout: int) -> int:
-    """Add one to the counter ``key`` (made with the cache's key prefix) and return its new value.
-
-    On Redis this is one command, a script that increments and, on the first increment, sets the expiry (Django's
-    ``cache.add`` then ``cache.incr`` would be three round trips). Other caches (locmem in development and tests)
-    use the cache API.
-    """
-    if isinstance(caches["default"], RedisCache):  # `cache` itself is a proxy, never a RedisCache
-        full_key = cache.make_key(key)  # our own key: no need to validate it for memcached
-        return int(_incr_with_expiry(settings.CACHES["default"]["LOCATION"])(keys=[full_key], args=[timeout]))
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=timeout)
-        return 1
-
-
-_INCR_WITH_EXPIRY = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return count
-"""
-
-
-@functools.cache
-def _incr_with_expiry(url: str):
-    """The script on one client (and connection pool) per process for ``url``; redis-py clients are thread-safe.
-    It runs by its SHA (EVALSHA), loaded again by redis-py if the server has forgotten it."""
-    client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
-    return client.register_script(_INCR_WITH_EXPIRY)
+def _rate_limit(*, state: HeartbeatState, now: datetime) -> None:
+    """429 when the window already holds the limit: of accepted heartbeats, or of watch sessions begun when this
+    heartbeat would begin another. ``Retry-After`` is when the oldest of them leaves the window."""
+    full_since = [state.window_full_since]
+    if state.session_id is None:
+        full_since.append(state.window_sessions_full_since)
+    full_since = [moment for moment in full_since if moment is not None]
+    if full_since:
+        leaves_at = max(full_since) + _RATE_LIMIT_WINDOW
+        raise ProgressRateLimited(max(1, math.ceil((leaves_at - now).total_seconds())))
 
 
 def _percent(watched: float, duration: float) -> int:

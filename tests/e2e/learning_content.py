@@ -69,7 +69,7 @@ def learning(home_page, clip_file, settings) -> Learning:
     """A browse page with a two-module series (module 1 plays the real clip), a film with content notes and a
     webinar recording, both playing the same clip."""
     settings.LMS_PLAYER_HEARTBEAT_SECONDS = TEST_HEARTBEAT_SECONDS
-    cache.clear()  # the API's rate limit and the transcripts live in the cache, shared with the live server
+    cache.clear()  # the transcripts live in the cache, shared with the live server
     video = ingested_video(clip_file)
     topic = Topic.objects.create(name="Homelessness", slug="homelessness")
     index = factories.learning_index(home_page)

@@ -5,9 +5,7 @@ import json
 import uuid
 
 import pytest
-import redis
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.db.models import F
 from django.test import Client
 from wagtail.models import PageViewRestriction
@@ -37,23 +35,13 @@ class Clock:
     """The arrival time the view sees; tests move it on instead of sleeping."""
 
     def __init__(self):
-        # The start of a rate-limit window, so that windows fall where a test expects them.
-        start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC).timestamp()
-        start -= start % RATE_LIMIT_WINDOW_SECONDS
-        self.now = datetime.datetime.fromtimestamp(start, tz=datetime.UTC)
+        self.start = self.now = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 
     def __call__(self):
         return self.now
 
     def advance(self, seconds: float):
         self.now += datetime.timedelta(seconds=seconds)
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache():
-    cache.clear()  # the rate limit lives in the cache
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -489,6 +477,24 @@ def test_an_alias_answers_to_its_source_pages_restrictions(client, item, index, 
     assert Player(client, alias).send().status_code == 403
 
 
+def test_a_restriction_deeper_than_the_one_query_checks_still_counts(client, index, clock):
+    """The read looks up the item's ancestors by path down to BRANCH_DEPTH_CHECKED levels; an item below that is
+    handed to the full check, so a restriction on an ancestor the query does not reach still holds."""
+    from wagtail.models import Page
+
+    from lms.selectors.heartbeat_state import BRANCH_DEPTH_CHECKED
+
+    parent = factories.series(index)
+    while parent.depth < BRANCH_DEPTH_CHECKED + 1:
+        parent = parent.add_child(instance=Page(title=f"Level {parent.depth + 1}", slug=f"level-{parent.depth + 1}"))
+    deep = factories.module(parent, video=factories.ready_video(duration=DURATION))
+    assert deep.depth == BRANCH_DEPTH_CHECKED + 2
+    assert Player(client, deep).send().status_code == 200
+    restriction = PageViewRestriction.objects.create(page=parent, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(Group.objects.get(name="Content editor"))
+    assert Player(client, deep).send().status_code == 403
+
+
 def test_unknown_item_is_404(client, item):
     response = post(client, Player(client, item).body([], item=987654))
     assert response.status_code == 404
@@ -531,31 +537,37 @@ def test_too_frequent_heartbeats_are_429(client, item, clock, learner):
     assert player.send().status_code == 200
 
 
-@pytest.fixture
-def redis_cache(settings):
-    """The cache as in production: Redis (the local server CI and development machines run), a fresh key prefix."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
-    yield
-    cache.clear()
+def test_the_rate_limit_is_a_sliding_window(client, item, clock):
+    """Any 15 s holds at most 3 accepted heartbeats, wherever the window starts (a fixed window would take 3 more
+    just after its boundary)."""
+    player = Player(client, item)
+    for at in (0, 5, 10):
+        clock.now = clock.start + datetime.timedelta(seconds=at)
+        assert player.send().status_code == 200
+    clock.advance(4)  # 14 s: 0, 5 and 10 are in the window
+    limited = player.send()
+    assert (limited.status_code, limited["Retry-After"]) == (429, "1")
+    clock.advance(1.5)  # 15.5 s: the heartbeat at 0 has left it
+    assert player.send().status_code == 200
+    clock.advance(0.5)  # 16 s: 5, 10 and 15.5
+    limited = player.send()
+    assert (limited.status_code, limited["Retry-After"]) == (429, "4")  # when the one at 5 leaves
 
 
-def test_the_rate_limit_holds_on_redis(redis_cache, client, item, clock, learner):
-    from django.core.cache import caches
-    from django.core.cache.backends.redis import RedisCache
+def test_refused_heartbeats_do_not_count_but_new_sessions_do(client, item, clock, learner):
+    """A refused heartbeat writes nothing, so it does not count; but each new session id's first heartbeat makes
+    its watch session even when it is refused, so new sessions have the same limit of their own."""
+    players = [Player(client, item) for _ in range(RATE_LIMIT_HEARTBEATS)]
+    for player in players:
+        assert player.send([[0, 20]]).status_code == 400  # more than a first heartbeat may claim
+    assert WatchSession.objects.filter(user=learner).count() == RATE_LIMIT_HEARTBEATS
 
-    assert isinstance(caches["default"], RedisCache)
-    test_too_frequent_heartbeats_are_429(client, item, clock, learner)
-    window = int(clock.now.timestamp() // RATE_LIMIT_WINDOW_SECONDS)
-    key = f"lms:heartbeats:{learner.pk}:{item.pk}:{window}"
-    assert cache.get(key) == 1  # the new window's counter, readable through the cache API
-    ttl = redis.Redis.from_url("redis://127.0.0.1:6379/15").ttl(cache.make_and_validate_key(key))
-    assert 0 < ttl <= 2 * RATE_LIMIT_WINDOW_SECONDS  # and it expires
+    limited = Player(client, item).send()
+    assert (limited.status_code, limited["Retry-After"]) == (429, str(RATE_LIMIT_WINDOW_SECONDS))
+    assert WatchSession.objects.filter(user=learner).count() == RATE_LIMIT_HEARTBEATS  # none made for it
+    assert players[0].send().status_code == 200  # an existing session is not held back
+    clock.advance(RATE_LIMIT_WINDOW_SECONDS)
+    assert Player(client, item).send().status_code == 200
 
 
 def test_the_rate_limit_is_per_item(client, item, index, clock):

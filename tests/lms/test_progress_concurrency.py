@@ -9,13 +9,17 @@ import threading
 import uuid
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, connections
 
 from lms.heartbeats import Heartbeat
 from lms.intervals import total
 from lms.models import Completion, CompletionMethod, HeartbeatReceipt, Progress
-from lms.services.progress import RATE_LIMIT_WINDOW_SECONDS, progress_record_heartbeat
+from lms.services.progress import (
+    RATE_LIMIT_HEARTBEATS,
+    RATE_LIMIT_WINDOW_SECONDS,
+    ProgressRateLimited,
+    progress_record_heartbeat,
+)
 from tests.lms import factories
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -32,9 +36,6 @@ def _postgres_only():
             "needs PostgreSQL: SQLite serialises every write to the whole database, so concurrent heartbeats "
             "cannot race there (run with DATABASE_URL=postgres://…; CI does)"
         )
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _run_at_once(work) -> list:
@@ -121,3 +122,35 @@ def test_parallel_replays_of_one_heartbeat_credit_it_once(home_page, learner):
     assert [result for result in results if isinstance(result, Exception)] == []
     assert {result.watched_seconds for result in results} == {10.0}
     assert HeartbeatReceipt.objects.filter(watch_session__session=session).count() == 2
+
+
+def test_a_burst_of_parallel_heartbeats_cannot_pass_the_rate_limit(home_page, learner):
+    """Eight new session ids post at the same moment, each claiming a different piece within the first heartbeat's
+    grace: the counts are read from the database, and the progress row's version serialises the writes, so exactly
+    the limit get through and the rest are 429 – not eight times the grace."""
+    item = factories.module(
+        factories.series(factories.learning_index(home_page)), video=factories.ready_video(duration=DURATION)
+    )
+    now = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+
+    results = _run_at_once(
+        lambda i: progress_record_heartbeat(
+            user=learner,
+            heartbeat=Heartbeat(
+                item=item.pk,
+                session=uuid.uuid4(),
+                seq=0,
+                ranges=((i * PIECE, (i + 1) * PIECE),),
+                position=(i + 1) * PIECE,
+                duration=DURATION,
+            ),
+            now=now,
+        )
+    )
+
+    refused = [result for result in results if isinstance(result, ProgressRateLimited)]
+    accepted = [result for result in results if not isinstance(result, Exception)]
+    assert (len(accepted), len(refused)) == (RATE_LIMIT_HEARTBEATS, THREADS - RATE_LIMIT_HEARTBEATS), results
+    assert HeartbeatReceipt.objects.filter(watch_session__user=learner).count() == RATE_LIMIT_HEARTBEATS
+    progress = Progress.objects.get(user=learner, item_id=item.pk)
+    assert progress.watched_seconds == RATE_LIMIT_HEARTBEATS * PIECE
