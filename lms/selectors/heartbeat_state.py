@@ -28,7 +28,7 @@ from lms.models import Completion, HeartbeatReceipt, Progress, WatchSession
 from lms.models.content import LEARNING_ITEM_MODELS
 from media_pipeline.models import Video, VideoStatus
 
-#: The ancestors the query looks up by path, one index probe each (Wagtail's paths grow 4 characters a level). An
+#: How many levels of the item's branch the query matches by path (Wagtail's paths grow 4 characters a level). An
 #: item deeper than this counts as restricted, so that ``page_viewable_by`` decides; the site's items sit at depth
 #: 4 or 5 (root, home, index, series, module).
 BRANCH_DEPTH_CHECKED = 12
@@ -158,8 +158,9 @@ def _sql() -> str:
     path, page_id = column(Page, "path"), column(Page, "id")
     # The branch is the item and its ancestors: the pages whose paths are the item's path's first 4, 8, 12, …
     # characters. The prefixes are computed once (a VALUES list of lengths; past the item's own depth a prefix is
-    # the whole path again, which is harmless) and the pages matched on path, so no page's path is cut up while
-    # scanning (a "b.path = substr(p.path, 1, length(b.path))" condition did that for every page, twice). Only
+    # the whole path again, which is harmless) and matched against the unique path (an index probe a level on a
+    # large tree; on a small one PostgreSQL scans it, checking a flag per page), so no page's path is cut up per
+    # heartbeat (a "b.path = substr(p.path, 1, length(b.path))" condition did that for every page, twice). Only
     # quoted identifiers from the models are formatted in; every value is a named parameter, sent once however
     # often the query uses it.
     lengths = ", ".join(f"({Page.steplen * level})" for level in range(1, BRANCH_DEPTH_CHECKED + 1))
