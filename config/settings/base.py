@@ -255,7 +255,7 @@ MEDIA_OUTAGE_MEMORY_SECONDS = int(env("MEDIA_OUTAGE_MEMORY_SECONDS", "10"))
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Every request reads the session (a player's heartbeat every 10–15 s): the cache answers, the database keeps it
