@@ -1,13 +1,15 @@
-"""The writes of an accepted heartbeat: the learner's progress row and the heartbeat's receipt.
+"""The writes of an accepted heartbeat: its watch session (the first heartbeat of a page view), the learner's
+progress row, and the heartbeat's receipt.
 
 Every learner's player posts every 10–15 s, so these are plain SQL built once from the models: the ORM's
-``update()`` and ``create()`` cost more Python than the statements themselves (``bench/heartbeat.py``). Values
-are sent as the ORM would send them (see ``_params``).
+``update()``, ``create()`` and ``get_or_create()`` cost more Python than the statements themselves
+(``bench/heartbeat.py``, ``bench/soak.py``). Values are sent as the ORM would send them (see ``_params``).
 
-On PostgreSQL both writes are one statement (two data-modifying CTEs), so they commit together in one round trip.
-SQLite cannot modify data in a CTE: there they are two statements, the progress first. That order is safe without
-a transaction: if the receipt is not written, the player sends the heartbeat again, and merging the same ranges
-again changes nothing (the other order could mark ranges accepted that were never merged).
+On PostgreSQL the progress and the receipt are one statement (data-modifying CTEs), so they commit together in one
+round trip; so is a learner's first progress on an item, with its count in the site roll-up. SQLite cannot modify
+data in a CTE: there they are separate statements, the progress first. That order is safe without a transaction:
+if the receipt is not written, the player sends the heartbeat again, and merging the same ranges again changes
+nothing (the other order could mark ranges accepted that were never merged).
 """
 
 import contextlib
@@ -17,15 +19,29 @@ from datetime import datetime
 
 from django.db import IntegrityError, connection, models, transaction
 
-from lms.models import HeartbeatReceipt, Progress
+from lms.models import Completion, HeartbeatReceipt, Progress, SiteItemRollup, StaffProfile, WatchSession
+from lms.services.rollups import rollup_progress_started
+
+
+def watch_session_start(*, user_id: int, session, item_id: int, first_seen_at: datetime) -> int | None:
+    """Create the learner's watch session ``session`` on the item; its id, or None if they already have one with
+    that id (another heartbeat made it since this one read, or it is for another item)."""
+    values = [user_id, session, item_id, first_seen_at]
+    with connection.cursor() as cursor:
+        cursor.execute(_session_sql(), _params(WatchSession, _SESSION_FIELDS, values))
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 @dataclass(frozen=True)
 class ProgressWrite:
-    """The progress row's new values, written only if its version is still ``expected_version``."""
+    """The progress row's new values, written only if its version is still ``expected_version``; with no
+    ``progress_id``, the learner's first progress on the item, written only if they still have none."""
 
-    progress_id: int
+    progress_id: int | None
     expected_version: int
+    user_id: int
+    item_id: int
     ranges: list
     watched_seconds: float
     duration: float
@@ -57,6 +73,8 @@ def heartbeat_write(*, progress: ProgressWrite | None, receipt: ReceiptWrite) ->
     if progress is None:
         _receipt_insert(receipt)
         return True
+    if progress.progress_id is None:
+        return _progress_start(progress, receipt)
     if connection.vendor == "postgresql":
         params = _update_params(progress) + _params(HeartbeatReceipt, _RECEIPT_FIELDS, _receipt_values(receipt))
         with connection.cursor() as cursor:
@@ -67,6 +85,47 @@ def heartbeat_write(*, progress: ProgressWrite | None, receipt: ReceiptWrite) ->
         return False
     _receipt_insert(receipt)
     return True
+
+
+def _progress_start(progress: ProgressWrite, receipt: ReceiptWrite) -> bool:
+    """Create the progress row with its first watched ranges, count the learner as in progress on the item
+    (``lms.services.rollups.rollup_progress_started``'s rule, in SQL on PostgreSQL) and write the receipt. False,
+    with nothing written, if the learner has a progress row for the item after all (another heartbeat made it)."""
+    if connection.vendor == "postgresql":
+        params = {
+            **dict(zip(_START_FIELDS, _params(Progress, _START_FIELDS, _start_values(progress)), strict=True)),
+            **dict(
+                zip(_RECEIPT_KEYS, _params(HeartbeatReceipt, _RECEIPT_FIELDS, _receipt_values(receipt)), strict=True)
+            ),
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(_start_sql(), params)
+            started, _inserted = cursor.fetchone()
+        return started == 1
+    try:
+        with transaction.atomic():
+            columns = [Progress._meta.get_field(name).attname for name in _START_FIELDS]  # user_id, item_id, …
+            Progress.objects.create(**dict(zip(columns, _start_values(progress), strict=True)))
+            rollup_progress_started(user_id=progress.user_id, item_id=progress.item_id)
+    except IntegrityError:
+        return False
+    _receipt_insert(receipt)
+    return True
+
+
+def _start_values(progress: ProgressWrite) -> list:
+    """In the order of _START_FIELDS: the row as it is after its first write (version 1)."""
+    return [
+        progress.user_id,
+        progress.item_id,
+        progress.ranges,
+        progress.watched_seconds,
+        progress.duration,
+        progress.position,
+        progress.updated_at,
+        progress.updated_at,
+        1,
+    ]
 
 
 def _progress_update(progress: ProgressWrite) -> bool:
@@ -138,6 +197,19 @@ def _aware_datetime(value, *, field):
 
 _PROGRESS_FIELDS = ("ranges", "watched_seconds", "duration", "position", "updated_at", "version")
 _RECEIPT_FIELDS = ("watch_session", "seq", "received_at", "ranges", "added_seconds")
+_RECEIPT_KEYS = tuple(f"receipt_{name}" for name in _RECEIPT_FIELDS)  # named parameters of _start_sql
+_START_FIELDS = (
+    "user",
+    "item",
+    "ranges",
+    "watched_seconds",
+    "duration",
+    "position",
+    "started_at",
+    "updated_at",
+    "version",
+)
+_SESSION_FIELDS = ("user", "session", "item", "first_seen_at")
 
 
 def _column(model, name: str) -> str:
@@ -174,4 +246,47 @@ def _both_sql() -> str:
         f"inserted AS (INSERT INTO {_table(HeartbeatReceipt)} ({names}) "
         f"SELECT {marks} WHERE EXISTS (SELECT 1 FROM updated) ON CONFLICT DO NOTHING RETURNING 1) "
         "SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM inserted)"
+    )
+
+
+@functools.cache
+def _session_sql() -> str:
+    names = ", ".join(_column(WatchSession, name) for name in _SESSION_FIELDS)
+    marks = ", ".join("%s" for _ in _SESSION_FIELDS)
+    conflict = ", ".join(_column(WatchSession, name) for name in ("user", "session"))
+    return (
+        f"INSERT INTO {_table(WatchSession)} ({names}) VALUES ({marks}) "  # noqa: S608
+        f"ON CONFLICT ({conflict}) DO NOTHING RETURNING {_column(WatchSession, 'id')}"
+    )
+
+
+@functools.cache
+def _start_sql() -> str:
+    """PostgreSQL: the progress row, unless the learner has one for the item; then, only if it was made, the
+    roll-up's in-progress count of their jobcentre and job role (unless they have completed the item: say, by
+    attending live) and the receipt. Returns how many progress rows and receipts were written."""
+    progress, rollup, staff, completion = (
+        _table(model) for model in (Progress, SiteItemRollup, StaffProfile, Completion)
+    )
+    names = ", ".join(_column(Progress, name) for name in _START_FIELDS)
+    values = ", ".join(f"%({name})s" for name in _START_FIELDS)
+    receipt_names = ", ".join(_column(HeartbeatReceipt, name) for name in _RECEIPT_FIELDS)
+    receipt_values = ", ".join(f"%({key})s" for key in _RECEIPT_KEYS)
+    unique = ", ".join(_column(Progress, name) for name in ("user", "item"))
+    counted = ", ".join(_column(SiteItemRollup, name) for name in ("jobcentre", "item", "job_role"))
+    in_progress = _column(SiteItemRollup, "in_progress")
+    jobcentre, job_role = _column(StaffProfile, "jobcentre"), _column(StaffProfile, "job_role")
+    return (
+        f"WITH started AS (INSERT INTO {progress} ({names}) VALUES ({values}) "  # noqa: S608
+        f"ON CONFLICT ({unique}) DO NOTHING RETURNING 1), "
+        f"counted AS (INSERT INTO {rollup} ({counted}, {_column(SiteItemRollup, 'completed')}, {in_progress}) "
+        f"SELECT s.{jobcentre}, %(item)s, s.{job_role}, 0, 1 FROM {staff} s "
+        f"WHERE s.{_column(StaffProfile, 'user')} = %(user)s AND s.{jobcentre} IS NOT NULL "
+        "AND EXISTS (SELECT 1 FROM started) "
+        f"AND NOT EXISTS (SELECT 1 FROM {completion} c WHERE c.{_column(Completion, 'user')} = %(user)s "
+        f"AND c.{_column(Completion, 'item')} = %(item)s) "
+        f"ON CONFLICT ({counted}) DO UPDATE SET {in_progress} = {rollup}.{in_progress} + 1), "
+        f"inserted AS (INSERT INTO {_table(HeartbeatReceipt)} ({receipt_names}) SELECT {receipt_values} "
+        "WHERE EXISTS (SELECT 1 FROM started) ON CONFLICT DO NOTHING RETURNING 1) "
+        "SELECT (SELECT count(*) FROM started), (SELECT count(*) FROM inserted)"
     )

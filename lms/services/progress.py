@@ -17,12 +17,11 @@ from wagtail.models import Page
 
 from lms import intervals
 from lms.heartbeats import Heartbeat, HeartbeatInvalid, check_against_item, check_plausible
-from lms.models import CompletionMethod, Progress, WatchSession
+from lms.models import CompletionMethod, Progress
 from lms.selectors.heartbeat_state import HeartbeatItem, HeartbeatState, heartbeat_state
 from lms.selectors.learning import page_viewable_by, resume_position
 from lms.services.completions import completion_record
-from lms.services.heartbeat_writes import ProgressWrite, ReceiptWrite, heartbeat_write
-from lms.services.rollups import rollup_progress_started
+from lms.services.heartbeat_writes import ProgressWrite, ReceiptWrite, heartbeat_write, watch_session_start
 
 #: The 429 limit, per learner and item (never per session, so inventing session ids gains nothing): at most
 #: ``RATE_LIMIT_HEARTBEATS`` accepted heartbeats in any ``RATE_LIMIT_WINDOW_SECONDS`` (a sliding window), and at
@@ -130,16 +129,14 @@ def _record(*, user, heartbeat: Heartbeat, now: datetime) -> HeartbeatResult:
     duration = item.duration
     check_against_item(heartbeat, item_duration=duration)
 
-    first_heartbeat = False
-    if state.session_id is None:
+    first_heartbeat = state.session_id is None
+    if first_heartbeat:
         # Written at once, before the checks below, so that it stays even when this heartbeat is rejected: the
         # session's wall clock starts at its first heartbeat (see lms.heartbeats.check_plausible).
-        watch_session, first_heartbeat = WatchSession.objects.get_or_create(
-            user=user, session=heartbeat.session, defaults={"item_id": item.pk, "first_seen_at": now}
-        )
-        if not first_heartbeat:  # another request made it a moment ago
+        session_id = watch_session_start(user_id=user.pk, session=heartbeat.session, item_id=item.pk, first_seen_at=now)
+        if session_id is None:  # another request made it a moment ago
             raise _Contended
-        state = replace(state, session_id=watch_session.pk, session_item_id=item.pk, session_first_seen_at=now)
+        state = replace(state, session_id=session_id, session_item_id=item.pk, session_first_seen_at=now)
     if state.session_item_id != item.pk:
         raise HeartbeatInvalid(
             "this session id was already used for another item; make a new session id (crypto.randomUUID()) "
@@ -162,14 +159,13 @@ def _record(*, user, heartbeat: Heartbeat, now: datetime) -> HeartbeatResult:
     reaches_threshold = intervals.coverage(merged, duration) >= item.completion_threshold
     progress = None
     if merged:
-        progress_id, version = state.progress_id, state.progress_version
-        if progress_id is None:
-            # The first heartbeat that carries watched time: until then the learner has not started (the reports
-            # count a Progress row as "in progress").
-            progress_id, version = _progress_start(user=user, item_id=item.pk, duration=duration, now=now)
+        # With no progress row yet, this is the first heartbeat that carries watched time: the write creates the
+        # row (until then the learner has not started; the reports count a Progress row as "in progress").
         progress = ProgressWrite(
-            progress_id=progress_id,
-            expected_version=version,
+            progress_id=state.progress_id,
+            expected_version=state.progress_version,
+            user_id=user.pk,
+            item_id=item.pk,
             ranges=intervals.to_json(merged),
             watched_seconds=watched,
             duration=duration,
@@ -216,19 +212,6 @@ def _state(*, user, heartbeat: Heartbeat, now: datetime) -> tuple[HeartbeatItem,
 
 
 _RATE_LIMIT_WINDOW: Final = timedelta(seconds=RATE_LIMIT_WINDOW_SECONDS)
-
-
-def _progress_start(*, user, item_id: int, duration: float, now: datetime) -> tuple[int, int]:
-    """Create the learner's progress row for the item and count them as in progress; ``(id, version)``."""
-    try:
-        with transaction.atomic():
-            progress = Progress.objects.create(
-                user=user, item_id=item_id, duration=duration, started_at=now, updated_at=now, version=0
-            )
-            rollup_progress_started(user=user, item=item_id)
-    except IntegrityError as error:  # another heartbeat made it a moment ago
-        raise _Contended from error
-    return progress.pk, progress.version
 
 
 def _rate_limit(*, state: HeartbeatState, now: datetime) -> None:

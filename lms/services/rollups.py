@@ -4,8 +4,9 @@ The roll-up counts, per (current jobcentre, item, job role), the staff who have 
 who have started it (a ``Progress`` row) without completing it. Every change that moves a count calls one of:
 
 * ``rollup_completion_recorded`` – from ``completion_record``, in its transaction;
-* ``rollup_progress_started`` – from the progress service when it creates a learner's first ``Progress`` row for an
-  item, in its transaction;
+* ``rollup_progress_started`` – when a learner's first ``Progress`` row for an item is created, in its transaction
+  (on PostgreSQL the heartbeat does the same in the statement that creates the row: ``_start_sql`` in
+  ``lms.services.heartbeat_writes``, held to this function by ``tests/lms/test_progress_writes.py``);
 * ``rollup_staff_moved`` – when someone's jobcentre or job role changes, or their staff record is created or
   deleted (``lms.signals`` calls it on every ``StaffProfile`` save and delete, so sign-in updates and admin edits
   are covered too).
@@ -60,14 +61,13 @@ def rollup_completion_recorded(*, user, item_id: int, placement: Placement | Non
     _bump(placement=placement, item_ids=[item_id], completed=1, in_progress=-1 if was_started else 0)
 
 
-def rollup_progress_started(*, user, item) -> None:
-    """Count ``user`` as in progress on ``item``: call it when their first ``Progress`` row for it is created,
+def rollup_progress_started(*, user_id: int, item_id: int) -> None:
+    """Count the learner as in progress on the item: call it when their first ``Progress`` row for it is created,
     in the same transaction. Nothing changes if they have already completed it (say, by attending live)."""
-    item_id = getattr(item, "pk", item)
-    placement = _placement(user_id=user.pk)
+    placement = _placement(user_id=user_id)
     if placement is None:
         return
-    if Completion.objects.filter(user_id=user.pk, item_id=item_id).exists():
+    if Completion.objects.filter(user_id=user_id, item_id=item_id).exists():
         return
     _bump(placement=placement, item_ids=[item_id], in_progress=1)
 

@@ -71,7 +71,7 @@ def start(user, item, *, when: datetime.datetime | None = None) -> Progress:
     progress = Progress.objects.create(
         user=user, item_id=item.pk, duration=120, watched_seconds=10, ranges=[[0, 10]], started_at=when, updated_at=when
     )
-    rollup_progress_started(user=user, item=item)
+    rollup_progress_started(user_id=user.pk, item_id=item.pk)
     return progress
 
 

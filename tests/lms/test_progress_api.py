@@ -20,7 +20,9 @@ from lms.models import (
     SiteItemRollup,
     WatchSession,
 )
+from lms.services.completions import completion_record
 from lms.services.progress import RATE_LIMIT_HEARTBEATS, RATE_LIMIT_WINDOW_SECONDS
+from lms.services.rollups import rollup_differences
 from lms.views import api
 from media_pipeline.models import Video, VideoStatus
 from tests.lms import factories
@@ -161,6 +163,38 @@ def test_progress_starts_with_the_first_watched_seconds_and_feeds_the_site_roll_
     clock.advance(10)
     player.send([[15, 30]])
     assert rollup.values_list("in_progress", "completed").get() == (0, 1)
+
+
+@pytest.mark.parametrize("before", ["nothing", "attended_live", "no_jobcentre"])
+def test_the_first_watched_seconds_create_progress_and_count_as_rollup_progress_started_says(
+    organisation, make_user, item, clock, before
+):
+    """On PostgreSQL the heartbeat creates the row and counts the start in one statement of its own SQL; it must
+    agree with ``rollup_progress_started`` (used on SQLite, and by the recount)."""
+    jobcentre = Jobcentre.objects.filter(is_active=True).order_by("code").first()
+    learner = make_user("dee", jobcentre=None if before == "no_jobcentre" else jobcentre)
+    if before == "attended_live":
+        completion_record(user=learner, item=item, method=CompletionMethod.ATTENDED_LIVE)
+    client = Client()
+    client.force_login(learner)
+
+    response = Player(client, item).send([[0, 2.5]])  # a first heartbeat may carry up to 3 s
+
+    assert response.status_code == 200, response.content
+    assert response.json()["watched_seconds"] == 2.5
+    progress = Progress.objects.get(user=learner, item_id=item.pk)
+    assert (progress.ranges, progress.watched_seconds, progress.position, progress.version) == (
+        [[0.0, 2.5]],
+        2.5,
+        2.5,
+        1,
+    )
+    assert progress.started_at == progress.updated_at == clock.now
+    assert HeartbeatReceipt.objects.filter(watch_session__user=learner).count() == 1
+    counts = SiteItemRollup.objects.filter(item_id=item.pk).values_list("jobcentre_id", "completed", "in_progress")
+    expected = {"nothing": [(jobcentre.pk, 0, 1)], "attended_live": [(jobcentre.pk, 1, 0)], "no_jobcentre": []}
+    assert list(counts) == expected[before]
+    assert rollup_differences() == 0
 
 
 def test_completion_needs_the_threshold_of_unique_seconds(client, item, clock, learner):

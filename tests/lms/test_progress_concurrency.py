@@ -13,14 +13,16 @@ from django.db import connection, connections
 
 from lms.heartbeats import Heartbeat
 from lms.intervals import total
-from lms.models import Completion, CompletionMethod, HeartbeatReceipt, Progress
+from lms.models import Completion, CompletionMethod, HeartbeatReceipt, Progress, SiteItemRollup
 from lms.services.progress import (
     RATE_LIMIT_HEARTBEATS,
     RATE_LIMIT_WINDOW_SECONDS,
     ProgressRateLimited,
     progress_record_heartbeat,
 )
+from lms.services.rollups import rollup_differences
 from tests.lms import factories
+from tests.lms.report_scenario import Org, staff
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -58,6 +60,12 @@ def _run_at_once(work) -> list:
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+def _first_heartbeat(item, *, piece: int, duration: float) -> Heartbeat:
+    """A new page view's first heartbeat, claiming the ``piece``-th PIECE seconds of the video."""
+    start, end = piece * PIECE, (piece + 1) * PIECE
+    return Heartbeat(item=item.pk, session=uuid.uuid4(), seq=0, ranges=((start, end),), position=end, duration=duration)
 
 
 def test_parallel_heartbeats_complete_once_and_lose_no_range(home_page, learner):
@@ -136,14 +144,7 @@ def test_a_burst_of_parallel_heartbeats_cannot_pass_the_rate_limit(home_page, le
     results = _run_at_once(
         lambda i: progress_record_heartbeat(
             user=learner,
-            heartbeat=Heartbeat(
-                item=item.pk,
-                session=uuid.uuid4(),
-                seq=0,
-                ranges=((i * PIECE, (i + 1) * PIECE),),
-                position=(i + 1) * PIECE,
-                duration=DURATION,
-            ),
+            heartbeat=_first_heartbeat(item, piece=i, duration=DURATION),
             now=now,
         )
     )
@@ -154,3 +155,30 @@ def test_a_burst_of_parallel_heartbeats_cannot_pass_the_rate_limit(home_page, le
     assert HeartbeatReceipt.objects.filter(watch_session__user=learner).count() == RATE_LIMIT_HEARTBEATS
     progress = Progress.objects.get(user=learner, item_id=item.pk)
     assert progress.watched_seconds == RATE_LIMIT_HEARTBEATS * PIECE
+
+
+def test_parallel_first_heartbeats_start_the_learner_once_in_the_site_roll_up(home_page):
+    """Eight tabs' first heartbeats race to create the progress row (one statement with the roll-up's count on
+    PostgreSQL): one row with every range, and the learner counted once as in progress at their jobcentre."""
+    org = Org()
+    learner = staff("dee", org.ashby)
+    item = factories.module(
+        factories.series(factories.learning_index(home_page)), video=factories.ready_video(duration=10 * DURATION)
+    )
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+
+    results = _run_at_once(
+        lambda i: progress_record_heartbeat(
+            user=learner,
+            heartbeat=_first_heartbeat(item, piece=i, duration=10 * DURATION),
+            now=start + datetime.timedelta(seconds=RATE_LIMIT_WINDOW_SECONDS * i),
+        )
+    )
+
+    assert [result for result in results if isinstance(result, Exception)] == []
+    progress = Progress.objects.get(user=learner, item_id=item.pk)
+    assert progress.ranges == [[0.0, DURATION]]
+    assert HeartbeatReceipt.objects.filter(watch_session__user=learner).count() == THREADS
+    counts = SiteItemRollup.objects.filter(item_id=item.pk).values_list("jobcentre_id", "completed", "in_progress")
+    assert list(counts) == [(org.ashby.pk, 0, 1)]
+    assert rollup_differences() == 0
