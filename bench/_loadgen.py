@@ -483,7 +483,10 @@ class Client:
         async def play(stream: Stream, offset: float):
             scheduled = start + offset
             while True:
-                await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+                # Never sleep past the end: a stream whose next heartbeat falls after it stops there, so the phase
+                # lasts its ``seconds`` (and the answers still in flight), not up to an interval more, which would
+                # understate the rate (a 600 s soak used to measure over 610 s).
+                await asyncio.sleep(max(0.0, min(scheduled, deadline) - time.perf_counter()))
                 if time.perf_counter() >= deadline:
                     return
                 if stream.seq > 0:
