@@ -25,7 +25,7 @@ from lms.services.rollups import rollup_progress_started
 
 def watch_session_start(*, user_id: int, session, item_id: int, first_seen_at: datetime) -> int | None:
     """Create the learner's watch session ``session`` on the item; its id, or None if they already have one with
-    that id (another heartbeat made it since this one read, or it is for another item)."""
+    that id (another heartbeat of the same page view made it since this one read)."""
     values = [user_id, session, item_id, first_seen_at]
     with connection.cursor() as cursor:
         cursor.execute(_session_sql(), _params(WatchSession, _SESSION_FIELDS, values))

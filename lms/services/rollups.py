@@ -6,7 +6,7 @@ who have started it (a ``Progress`` row) without completing it. Every change tha
 * ``rollup_completion_recorded`` – from ``completion_record``, in its transaction;
 * ``rollup_progress_started`` – when a learner's first ``Progress`` row for an item is created, in its transaction
   (on PostgreSQL the heartbeat does the same in the statement that creates the row: ``_start_sql`` in
-  ``lms.services.heartbeat_writes``, held to this function by ``tests/lms/test_progress_writes.py``);
+  ``lms.services.heartbeat_writes``, held to this function by ``tests/lms/test_progress_api.py``);
 * ``rollup_staff_moved`` – when someone's jobcentre or job role changes, or their staff record is created or
   deleted (``lms.signals`` calls it on every ``StaffProfile`` save and delete, so sign-in updates and admin edits
   are covered too).
