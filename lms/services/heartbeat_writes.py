@@ -239,13 +239,21 @@ def _insert_sql() -> str:
 @functools.cache
 def _both_sql() -> str:
     """PostgreSQL: the update, then the insert only if the update found its version; both counts returned."""
-    names = ", ".join(_column(HeartbeatReceipt, name) for name in _RECEIPT_FIELDS)
     marks = ", ".join("%s" for _ in _RECEIPT_FIELDS)
     return (
         f"WITH updated AS ({_update_sql()} RETURNING 1), "  # noqa: S608
-        f"inserted AS (INSERT INTO {_table(HeartbeatReceipt)} ({names}) "
-        f"SELECT {marks} WHERE EXISTS (SELECT 1 FROM updated) ON CONFLICT DO NOTHING RETURNING 1) "
+        f"inserted AS ({_receipt_insert_if('updated', marks)}) "
         "SELECT (SELECT count(*) FROM updated), (SELECT count(*) FROM inserted)"
+    )
+
+
+def _receipt_insert_if(written: str, values: str) -> str:
+    """The receipt's INSERT, of ``values`` (placeholders in _RECEIPT_FIELDS order), only if the CTE ``written``
+    returned a row; a twin already there is no error."""
+    names = ", ".join(_column(HeartbeatReceipt, name) for name in _RECEIPT_FIELDS)
+    return (
+        f"INSERT INTO {_table(HeartbeatReceipt)} ({names}) SELECT {values} "  # noqa: S608
+        f"WHERE EXISTS (SELECT 1 FROM {written}) ON CONFLICT DO NOTHING RETURNING 1"
     )
 
 
@@ -270,7 +278,6 @@ def _start_sql() -> str:
     )
     names = ", ".join(_column(Progress, name) for name in _START_FIELDS)
     values = ", ".join(f"%({name})s" for name in _START_FIELDS)
-    receipt_names = ", ".join(_column(HeartbeatReceipt, name) for name in _RECEIPT_FIELDS)
     receipt_values = ", ".join(f"%({key})s" for key in _RECEIPT_KEYS)
     unique = ", ".join(_column(Progress, name) for name in ("user", "item"))
     counted = ", ".join(_column(SiteItemRollup, name) for name in ("jobcentre", "item", "job_role"))
@@ -286,7 +293,6 @@ def _start_sql() -> str:
         f"AND NOT EXISTS (SELECT 1 FROM {completion} c WHERE c.{_column(Completion, 'user')} = %(user)s "
         f"AND c.{_column(Completion, 'item')} = %(item)s) "
         f"ON CONFLICT ({counted}) DO UPDATE SET {in_progress} = {rollup}.{in_progress} + 1), "
-        f"inserted AS (INSERT INTO {_table(HeartbeatReceipt)} ({receipt_names}) SELECT {receipt_values} "
-        "WHERE EXISTS (SELECT 1 FROM started) ON CONFLICT DO NOTHING RETURNING 1) "
+        f"inserted AS ({_receipt_insert_if('started', receipt_values)}) "
         "SELECT (SELECT count(*) FROM started), (SELECT count(*) FROM inserted)"
     )
